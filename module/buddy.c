@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope: debugfs "buddy", free buddy blocks per node, zone and order,
+ * with the pages they hold and the kernel's fragmentation indexes.
+ *
+ * Reads only free_area[].nr_free, without zone->lock, like /proc/buddyinfo:
+ * O(zones x orders) and never in the allocator's way. A snapshot taken
+ * while allocations run is approximate; Documentation/memscope.rst says so.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "memscope.h"
+
+static int ms_buddy_show(struct seq_file *m, void *unused)
+{
+	unsigned long nr_free[MAX_ORDER];
+	u64 pages_ge[MAX_ORDER + 1];
+	struct zone *zone;
+	int order;
+
+	seq_puts(m, "# memscope buddy: free blocks per node, zone and order\n");
+	seq_puts(m, "# lockless snapshot of free_area[].nr_free (approximate while the allocator runs)\n");
+	seq_printf(m, "# page_size %lu orders %d\n", PAGE_SIZE, MAX_ORDER);
+	seq_printf(m, "# %-4s %-8s %5s %12s %12s %14s %10s %10s\n",
+		   "node", "zone", "order", "free_blocks", "free_pages",
+		   "free_pages_ge", "unusable", "fragindex");
+
+	ms_for_each_zone(zone) {
+		ms_zone_nr_free(zone, nr_free);
+
+		/* Free pages held in blocks of this order or larger. */
+		pages_ge[MAX_ORDER] = 0;
+		for (order = MAX_ORDER - 1; order >= 0; order--)
+			pages_ge[order] = pages_ge[order + 1] +
+					  ((u64)nr_free[order] << order);
+
+		for (order = 0; order < MAX_ORDER; order++) {
+			seq_printf(m, "  %-4d %-8s %5d %12lu %12llu %14llu",
+				   zone_to_nid(zone), zone->name, order,
+				   nr_free[order], (u64)nr_free[order] << order,
+				   pages_ge[order]);
+			ms_seq_index(m, ms_unusable_index(nr_free, order));
+			ms_seq_index(m, ms_fragmentation_index(nr_free, order));
+			seq_putc(m, '\n');
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ms_buddy);
+
+void ms_buddy_init(struct dentry *dir)
+{
+	/* Nothing here is more than /proc/buddyinfo (0444) already shows. */
+	debugfs_create_file("buddy", 0444, dir, NULL, &ms_buddy_fops);
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope: the unusable-free-space and fragmentation indexes.
+ *
+ * Same definitions as mm/vmstat.c (unusable_free_index() and
+ * __fragmentation_index()), which are static or unexported in 6.1 and only
+ * shown in debugfs extfrag/ when CONFIG_COMPACTION is set. Computed in u64
+ * so that large 32-bit HIGHMEM zones cannot overflow free_pages * 1000.
+ */
+#include <linux/math64.h>
+#include <linux/seq_file.h>
+
+#include "memscope.h"
+
+struct ms_contig {
+	u64 free_pages;		/* all free base pages */
+	u64 blocks_total;	/* free blocks of any order */
+	u64 blocks_suitable;	/* blocks of 2^order pages that are free */
+};
+
+static void ms_contig_info(const unsigned long nr_free[MAX_ORDER],
+			   unsigned int order, struct ms_contig *c)
+{
+	unsigned int o;
+
+	c->free_pages = 0;
+	c->blocks_total = 0;
+	c->blocks_suitable = 0;
+	for (o = 0; o < MAX_ORDER; o++) {
+		c->blocks_total += nr_free[o];
+		c->free_pages += (u64)nr_free[o] << o;
+		if (o >= order)
+			c->blocks_suitable += (u64)nr_free[o] << (o - order);
+	}
+}
+
+/* 0: every free page is usable for this order; 1000: none is. */
+int ms_unusable_index(const unsigned long nr_free[MAX_ORDER], unsigned int order)
+{
+	struct ms_contig c;
+
+	ms_contig_info(nr_free, order, &c);
+	if (!c.free_pages)
+		return 1000;
+	return div64_u64((c.free_pages - (c.blocks_suitable << order)) * 1000,
+			 c.free_pages);
+}
+
+/*
+ * -1000: an allocation of this order would succeed; otherwise towards 0
+ * the failure is lack of memory, towards 1000 it is fragmentation.
+ */
+int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
+			   unsigned int order)
+{
+	struct ms_contig c;
+
+	ms_contig_info(nr_free, order, &c);
+	if (!c.blocks_total)
+		return 0;
+	if (c.blocks_suitable)
+		return -1000;
+	return 1000 - (int)div64_u64(1000 + div64_u64(c.free_pages * 1000,
+						       1ULL << order),
+				     c.blocks_total);
+}
+
+/*
+ * The kernel prints both indexes as %d.%03d of the value in thousandths;
+ * the only negative value is -1000, so the sign survives the split.
+ */
+void ms_seq_index(struct seq_file *m, int index)
+{
+	seq_printf(m, " %6d.%03d", index / 1000, index % 1000);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memscope: internal declarations shared by the module's files.
+ */
+#ifndef _MEMSCOPE_H
+#define _MEMSCOPE_H
+
+#include <linux/mmzone.h>
+#include <linux/types.h>
+
+#define MEMSCOPE_VERSION "0.1.0"
+
+struct dentry;
+struct seq_file;
+
+/*
+ * for_each_populated_zone() needs first_online_pgdat()/next_zone(), which
+ * are not exported; these walk node_zones[] of every online node instead.
+ */
+struct zone *ms_first_zone(void);
+struct zone *ms_next_zone(struct zone *zone);
+
+#define ms_for_each_zone(zone) \
+	for ((zone) = ms_first_zone(); (zone); (zone) = ms_next_zone(zone))
+
+/* Lockless copy of free_area[].nr_free, the same read /proc/buddyinfo does. */
+void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER]);
+
+/*
+ * The kernel's fragmentation indexes (mm/vmstat.c), recomputed from a
+ * snapshot of nr_free: thousandths, as the kernel keeps them.
+ */
+int ms_unusable_index(const unsigned long nr_free[MAX_ORDER],
+		      unsigned int order);
+int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
+			   unsigned int order);
+void ms_seq_index(struct seq_file *m, int index);
+
+extern const char * const ms_migratetype_names[MIGRATE_TYPES];
+
+void ms_buddy_init(struct dentry *dir);
+void ms_pagetypes_init(struct dentry *dir);
+
+#endif /* _MEMSCOPE_H */

@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the qemu/ scripts (sourced, not run).
+
+MS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MS_CACHE=${MEMSCOPE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/memscope}
+mkdir -p "$MS_CACHE"
+
+log() { echo "memscope: $*" >&2; }
+warn() { echo "memscope: warning: $*" >&2; }
+die() { echo "memscope: error: $*" >&2; exit 2; }
+
+# Version of Debian's linux-source-6.1 package (e.g. 6.1.192-2).
+ms_source_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null ||
+		die "linux-source-6.1 is not installed (run scripts/install-deps)"
+}
+
+# Unpacked linux-source-6.1 tree, extracted once into the cache.
+ms_kernel_source() {
+	local ver dir tarball=/usr/src/linux-source-6.1.tar.xz
+	ver=$(ms_source_version)
+	dir="$MS_CACHE/src/linux-source-$ver"
+	if [ ! -f "$dir/.memscope-unpacked" ]; then
+		[ -f "$tarball" ] || die "$tarball missing"
+		log "unpacking $tarball"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -xJf "$tarball" -C "$dir" --strip-components=1
+		touch "$dir/.memscope-unpacked"
+	fi
+	echo "$dir"
+}
+
+# ABI name of Debian's 6.1 kernel on this host (e.g. 6.1.0-56), from the
+# linux-image-amd64 metapackage, so nothing here hard-codes a Debian upload.
+ms_debian_abi() {
+	local dep
+	dep=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null) ||
+		die "linux-image-amd64 is not installed (run scripts/install-deps)"
+	dep=${dep%% *}
+	dep=${dep#linux-image-}
+	echo "${dep%-amd64}"
+}
+
+# Foreign-architecture Debian packages, downloaded and unpacked once.
+# Prints the unpack root.
+ms_debian_unpack() {
+	local arch=$1; shift
+	local root="$MS_CACHE/debian/$arch" stamp pkgs=("$@") p
+	stamp="$root/.memscope-$(echo "${pkgs[*]}" | sha256sum | cut -c1-16)"
+	if [ ! -f "$stamp" ]; then
+		log "downloading ${pkgs[*]}"
+		rm -rf "$root"
+		mkdir -p "$root/debs"
+		(cd "$root/debs" && apt-get download -q "${pkgs[@]}" >&2) ||
+			die "apt-get download ${pkgs[*]} failed"
+		for p in "$root"/debs/*.deb; do dpkg -x "$p" "$root"; done
+		touch "$stamp"
+	fi
+	echo "$root"
+}
+
+# Target facts: kernel image, KDIR for module builds, busybox, compiler, QEMU.
+# Sets MS_KERNEL MS_DTB MS_KDIR MS_BUSYBOX MS_ARCH MS_CROSS MS_CC MS_QEMU.
+ms_target_setup() {
+	local target=$1 abi root
+	MS_DTB=""
+	case "$target" in
+	versatilepb)
+		MS_KDIR=$("$MS_HERE/build-kernel" versatilepb | tail -1)
+		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
+		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
+		root=$(ms_debian_unpack armel busybox-static:armel)
+		MS_BUSYBOX="$root/bin/busybox"
+		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
+		;;
+	versatilepb-highmem)
+		MS_KDIR=$("$MS_HERE/build-kernel" versatilepb-highmem | tail -1)
+		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
+		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
+		root=$(ms_debian_unpack armel busybox-static:armel)
+		MS_BUSYBOX="$root/bin/busybox"
+		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
+		;;
+	x86_64)
+		abi=$(ms_debian_abi)
+		MS_KERNEL="/boot/vmlinuz-$abi-amd64"
+		MS_KDIR="/usr/src/linux-headers-$abi-amd64"
+		MS_BUSYBOX=/bin/busybox
+		MS_ARCH=x86_64 MS_CROSS="" MS_QEMU=qemu-system-x86_64
+		;;
+	arm64)
+		abi=$(ms_debian_abi)
+		root=$(ms_debian_unpack arm64 "linux-image-$abi-arm64:arm64" \
+			"linux-headers-$abi-arm64:arm64" busybox-static:arm64)
+		# The arm64 headers use the host's kbuild tools and the
+		# architecture-independent -common tree.
+		ln -sfn "/usr/lib/linux-kbuild-6.1" "$root/usr/lib/linux-kbuild-6.1"
+		[ -e "$root/usr/src/linux-headers-$abi-common" ] ||
+			ln -sfn "/usr/src/linux-headers-$abi-common" \
+				"$root/usr/src/linux-headers-$abi-common"
+		MS_KERNEL="$root/boot/vmlinuz-$abi-arm64"
+		MS_KDIR="$root/usr/src/linux-headers-$abi-arm64"
+		MS_BUSYBOX="$root/bin/busybox"
+		MS_ARCH=arm64 MS_CROSS=aarch64-linux-gnu- MS_QEMU=qemu-system-aarch64
+		;;
+	*) die "unknown target '$target' (versatilepb, versatilepb-highmem, x86_64, arm64)" ;;
+	esac
+	MS_CC="${MS_CROSS}gcc"
+	[ -f "$MS_KERNEL" ] || die "kernel image $MS_KERNEL missing"
+	[ -x "$MS_BUSYBOX" ] || die "busybox $MS_BUSYBOX missing"
+}

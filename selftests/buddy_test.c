@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope buddy and pagetypes views against the kernel's own oracles:
+ * /proc/buddyinfo, debugfs extfrag/, and known allocations made by the
+ * memscope_test helper module.
+ *
+ * Each comparison reads memscope, the oracle, then memscope again, and
+ * accepts only a round in which both memscope reads agree with each other
+ * and with the oracle: a guest is never perfectly idle, but on an idle
+ * guest such a round comes quickly, and a wrong view never produces one.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "msview.h"
+
+#define BUDDY MS_DEBUGFS "/buddy"
+#define PAGETYPES MS_DEBUGFS "/pagetypes"
+#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+#define HELPER_KO "/lib/memscope/memscope_test.ko"
+#define MEMSCOPE_KO "/lib/memscope/memscope.ko"
+#define ROUNDS 50
+
+static struct ms_view a, b, oracle;
+
+TEST(buddy_columns_are_consistent)
+{
+	ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+	ASSERT_GT(a.norders, 0);
+	for (int i = 0; i < a.nzones; i++) {
+		struct ms_zone *z = &a.z[i];
+		unsigned long long ge = 0;
+
+		for (int o = a.norders - 1; o >= 0; o--) {
+			ge += z->pages[o];
+			EXPECT_EQ((unsigned long long)z->blocks[o] << o, z->pages[o]);
+			EXPECT_EQ(ge, z->pages_ge[o]);
+		}
+	}
+}
+
+TEST(buddy_matches_proc_buddyinfo)
+{
+	int round;
+
+	for (round = 0; round < ROUNDS; round++) {
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+		ASSERT_EQ(0, ms_read_buddyinfo("/proc/buddyinfo", &oracle));
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &b));
+		/* Same zones and number of orders, whatever the noise. */
+		ASSERT_EQ(oracle.nzones, a.nzones);
+		ASSERT_EQ(oracle.norders, a.norders);
+		if (ms_same_blocks(&a, &b) && ms_same_blocks(&a, &oracle))
+			break;
+	}
+	TH_LOG("agreed after %d round(s), %d zone(s), %d orders",
+	       round + 1, a.nzones, a.norders);
+	ASSERT_LT(round, ROUNDS);
+}
+
+TEST(indexes_match_reference_formulas)
+{
+	ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+	for (int i = 0; i < a.nzones; i++) {
+		struct ms_zone *z = &a.z[i];
+
+		for (int o = 0; o < a.norders; o++) {
+			EXPECT_EQ(ms_ref_unusable(z->blocks, a.norders, o), z->unusable[o]);
+			EXPECT_EQ(ms_ref_fragindex(z->blocks, a.norders, o), z->fragindex[o]);
+		}
+	}
+}
+
+static bool same_indexes(struct ms_view *m, struct ms_view *k, bool frag)
+{
+	for (int i = 0; i < m->nzones; i++) {
+		struct ms_zone *zk = ms_find_zone(k, m->z[i].node, m->z[i].name);
+
+		if (!zk)
+			return false;
+		for (int o = 0; o < m->norders; o++)
+			if ((frag ? m->z[i].fragindex[o] : m->z[i].unusable[o]) !=
+			    (frag ? zk->fragindex[o] : zk->unusable[o]))
+				return false;
+	}
+	return true;
+}
+
+/* The kernel shows both indexes itself when COMPACTION is on. */
+TEST(indexes_match_kernel_extfrag)
+{
+	static struct ms_view unusable, frag;
+	int round;
+
+	if (access("/sys/kernel/debug/extfrag/unusable_index", R_OK))
+		SKIP(return, "kernel without CONFIG_COMPACTION: no extfrag/");
+	for (round = 0; round < ROUNDS; round++) {
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+		ASSERT_EQ(0, ms_read_extfrag("/sys/kernel/debug/extfrag/unusable_index",
+					     &unusable, false));
+		ASSERT_EQ(0, ms_read_extfrag("/sys/kernel/debug/extfrag/extfrag_index",
+					     &frag, true));
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &b));
+		ASSERT_EQ(a.norders, unusable.norders);
+		if (ms_same_blocks(&a, &b) && same_indexes(&a, &unusable, false) &&
+		    same_indexes(&a, &frag, true))
+			break;
+	}
+	TH_LOG("agreed after %d round(s)", round + 1);
+	ASSERT_LT(round, ROUNDS);
+}
+
+TEST(pagetypes_sum_to_buddy_blocks)
+{
+	int round;
+
+	for (round = 0; round < ROUNDS; round++) {
+		bool same = true;
+
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+		ASSERT_EQ(0, ms_read_pagetypes(PAGETYPES, &oracle));
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &b));
+		ASSERT_EQ(a.nzones, oracle.nzones);
+		ASSERT_EQ(a.norders, oracle.norders);
+		for (int i = 0; i < a.nzones && same; i++) {
+			struct ms_zone *zp = ms_find_zone(&oracle, a.z[i].node, a.z[i].name);
+
+			ASSERT_NE(NULL, zp);
+			ASSERT_GE(zp->ntypes, 4);	/* Unmovable..HighAtomic */
+			ASSERT_EQ(0, strcmp(zp->type_names[0], "Unmovable"));
+			for (int o = 0; o < a.norders; o++) {
+				long sum = 0;
+
+				for (int t = 0; t < zp->ntypes; t++)
+					sum += zp->types[t][o];
+				same &= sum == (long)a.z[i].blocks[o];
+			}
+		}
+		if (same && ms_same_blocks(&a, &b))
+			break;
+	}
+	TH_LOG("agreed after %d round(s)", round + 1);
+	ASSERT_LT(round, ROUNDS);
+}
+
+TEST(file_modes)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(BUDDY, &st));
+	EXPECT_EQ(0444, st.st_mode & 0777);
+	ASSERT_EQ(0, stat(PAGETYPES, &st));
+	EXPECT_EQ(0400, st.st_mode & 0777);
+}
+
+FIXTURE(helper) {
+	bool loaded_here;	/* the fixture loaded memscope_test itself */
+};
+
+FIXTURE_SETUP(helper)
+{
+	int ret;
+
+	if (!ms_module_loaded("memscope_test")) {
+		ret = ms_load_module(HELPER_KO);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
+		self->loaded_here = true;
+	}
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "free_pages"));
+}
+
+FIXTURE_TEARDOWN(helper)
+{
+	ms_write_str(HELPER_CTL, "free_pages");
+	if (self->loaded_here)
+		ms_unload_module("memscope_test");
+}
+
+static unsigned long long total_free(struct ms_zone *z)
+{
+	return z->pages_ge[0];
+}
+
+/*
+ * Allocating one block of order k takes 2^k pages out of the zone's free
+ * blocks of order >= k and leaves smaller orders alone (orders above the
+ * per-CPU cache limit, 3, come straight from the buddy lists); freeing it
+ * gives back the exact previous state once the block merges again.
+ */
+TEST_F(helper, high_order_block_moves_counts)
+{
+	struct ms_zone *z0, *z1, *z2;
+	struct ms_view after, freed;
+	int round, order = -1, node;
+	char zone[16], *list;
+
+	ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+	/* The largest order >= 4 that some zone has a free block of. */
+	for (int o = a.norders - 1; o >= 4 && order < 0; o--)
+		for (int i = 0; i < a.nzones; i++)
+			if (a.z[i].blocks[o] > 1)
+				order = o;
+	if (order < 0)
+		SKIP(return, "no free block above order 3");
+	if (order > 6)
+		order = 6;	/* 256 KiB with 4K pages: room even at mem=32M */
+
+	for (round = 0; round < ROUNDS; round++) {
+		char cmd[32];
+		bool ok;
+
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+		snprintf(cmd, sizeof(cmd), "alloc_pages %d", order);
+		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &after));
+		/* The helper says which node and zone the block came from. */
+		list = ms_slurp(HELPER_CTL);
+		ASSERT_NE(NULL, list);
+		ASSERT_EQ(2, sscanf(list, "pages %*d %d %15s", &node, zone));
+		free(list);
+		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "free_pages"));
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &freed));
+
+		z0 = ms_find_zone(&a, node, zone);
+		z1 = ms_find_zone(&after, node, zone);
+		z2 = ms_find_zone(&freed, node, zone);
+		ASSERT_NE(NULL, z0);
+		ASSERT_NE(NULL, z1);
+		ASSERT_NE(NULL, z2);
+
+		ok = total_free(z0) - total_free(z1) ==
+		     1ULL << order;
+		ok &= z0->pages_ge[order] - z1->pages_ge[order] == 1ULL << order;
+		for (int o = 0; o < order; o++)
+			ok &= z0->blocks[o] == z1->blocks[o];
+		ok &= ms_same_blocks(&a, &freed);
+		if (ok)
+			break;
+	}
+	TH_LOG("order %d block in node %d zone %s: exact after %d round(s)",
+	       order, node, zone, round + 1);
+	ASSERT_LT(round, ROUNDS);
+}
+
+TEST_F(helper, bad_helper_commands_are_refused)
+{
+	EXPECT_EQ(-EINVAL, ms_write_str(HELPER_CTL, "alloc_pages 99"));
+	EXPECT_EQ(-EINVAL, ms_write_str(HELPER_CTL, "frobnicate"));
+}
+
+/*
+ * Documented behaviour: an open memscope file holds a module reference, so
+ * rmmod is refused (EAGAIN, "in use") and the open file keeps working; once
+ * it is closed the module unloads and its directory is gone.
+ */
+TEST(rmmod_while_open_is_refused)
+{
+	char buf[4096];
+	int fd, ret;
+
+	fd = open(BUDDY, O_RDONLY);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-EAGAIN, ms_unload_module("memscope"));
+	EXPECT_GT(read(fd, buf, sizeof(buf)), 0);
+	EXPECT_EQ(0, strncmp(buf, "# memscope buddy", 16));
+	close(fd);
+
+	EXPECT_EQ(0, ms_unload_module("memscope"));
+	EXPECT_NE(0, access(MS_DEBUGFS, F_OK));
+	ret = ms_load_module(MEMSCOPE_KO);
+	ASSERT_EQ(0, ret) TH_LOG("reload: %s", strerror(-ret));
+	EXPECT_EQ(0, access(BUDDY, R_OK));
+}
+
+TEST_HARNESS_MAIN
