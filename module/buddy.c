@@ -26,7 +26,7 @@ static int ms_buddy_show(struct seq_file *m, void *unused)
 		   "node", "zone", "order", "free_blocks", "free_pages",
 		   "free_pages_ge", "unusable", "fragindex");
 
-	ms_for_each_zone(zone) {
+	for (zone = ms_first_zone(); zone; zone = ms_next_zone(zone)) {
 		ms_zone_nr_free(zone, nr_free);
 
 		/* Free pages held in blocks of this order or larger. */

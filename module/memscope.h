@@ -15,13 +15,11 @@ struct seq_file;
 
 /*
  * for_each_populated_zone() needs first_online_pgdat()/next_zone(), which
- * are not exported; these walk node_zones[] of every online node instead.
+ * are not exported; these walk node_zones[] of every online node instead:
+ *	for (zone = ms_first_zone(); zone; zone = ms_next_zone(zone))
  */
 struct zone *ms_first_zone(void);
 struct zone *ms_next_zone(struct zone *zone);
-
-#define ms_for_each_zone(zone) \
-	for ((zone) = ms_first_zone(); (zone); (zone) = ms_next_zone(zone))
 
 /* Lockless copy of free_area[].nr_free, the same read /proc/buddyinfo does. */
 void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER]);

@@ -67,7 +67,7 @@ static int ms_pagetypes_show(struct seq_file *m, void *unused)
 		seq_printf(m, " %7u", order);
 	seq_putc(m, '\n');
 
-	ms_for_each_zone(zone) {
+	for (zone = ms_first_zone(); zone; zone = ms_next_zone(zone)) {
 		for (order = 0; order < MAX_ORDER; order++) {
 			for (mt = 0; mt < MIGRATE_TYPES; mt++)
 				count[mt * MAX_ORDER + order] =

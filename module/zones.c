@@ -38,10 +38,8 @@ void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER])
 {
 	unsigned int order;
 
-	/*
-	 * nr_free is only ever used for diagnostics without the lock
-	 * (mm/vmstat.c does the same): the copy is a lockless snapshot.
-	 */
-	for (order = 0; order < MAX_ORDER; order++)
+	for (order = 0; order < MAX_ORDER; order++) {
+		/* Lockless by design, as in mm/vmstat.c: a diagnostic snapshot. */
 		nr_free[order] = data_race(READ_ONCE(zone->free_area[order].nr_free));
+	}
 }

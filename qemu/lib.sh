@@ -4,6 +4,8 @@
 MS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MS_CACHE=${MEMSCOPE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/memscope}
 mkdir -p "$MS_CACHE"
+# Build output (per target); MEMSCOPE_BUILD lets parallel runs use their own.
+MS_BUILD=${MEMSCOPE_BUILD:-$(cd "$MS_HERE/.." && pwd)/build}
 
 log() { echo "memscope: $*" >&2; }
 warn() { echo "memscope: warning: $*" >&2; }

@@ -132,7 +132,7 @@ TEST(pagetypes_sum_to_buddy_blocks)
 		for (int i = 0; i < a.nzones && same; i++) {
 			struct ms_zone *zp = ms_find_zone(&oracle, a.z[i].node, a.z[i].name);
 
-			ASSERT_NE(NULL, zp);
+			ASSERT_TRUE(zp != NULL);
 			ASSERT_GE(zp->ntypes, 4);	/* Unmovable..HighAtomic */
 			ASSERT_EQ(0, strcmp(zp->type_names[0], "Unmovable"));
 			for (int o = 0; o < a.norders; o++) {
@@ -222,7 +222,7 @@ TEST_F(helper, high_order_block_moves_counts)
 		ASSERT_EQ(0, ms_read_buddy(BUDDY, &after));
 		/* The helper says which node and zone the block came from. */
 		list = ms_slurp(HELPER_CTL);
-		ASSERT_NE(NULL, list);
+		ASSERT_TRUE(list != NULL);
 		ASSERT_EQ(2, sscanf(list, "pages %*d %d %15s", &node, zone));
 		free(list);
 		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "free_pages"));
@@ -231,9 +231,9 @@ TEST_F(helper, high_order_block_moves_counts)
 		z0 = ms_find_zone(&a, node, zone);
 		z1 = ms_find_zone(&after, node, zone);
 		z2 = ms_find_zone(&freed, node, zone);
-		ASSERT_NE(NULL, z0);
-		ASSERT_NE(NULL, z1);
-		ASSERT_NE(NULL, z2);
+		ASSERT_TRUE(z0 != NULL);
+		ASSERT_TRUE(z1 != NULL);
+		ASSERT_TRUE(z2 != NULL);
 
 		ok = total_free(z0) - total_free(z1) ==
 		     1ULL << order;
@@ -246,6 +246,67 @@ TEST_F(helper, high_order_block_moves_counts)
 	}
 	TH_LOG("order %d block in node %d zone %s: exact after %d round(s)",
 	       order, node, zone, round + 1);
+	ASSERT_LT(round, ROUNDS);
+}
+
+/* Some zone has free memory but no free block of this order or larger. */
+static bool formula_path_taken(struct ms_view *v, int *zone, int *order)
+{
+	for (int i = 0; i < v->nzones; i++)
+		for (int o = 1; o < v->norders; o++)
+			if (v->z[i].pages_ge[0] && !v->z[i].pages_ge[o]) {
+				*zone = i;
+				*order = o;
+				return true;
+			}
+	return false;
+}
+
+/*
+ * On an unfragmented guest every fragmentation index is -1.000 and the
+ * formula itself never runs. Take free blocks of the top orders (movable,
+ * so CMA and HighMem blocks count too) until some zone has none left, then check the computed indexes against
+ * the reference and the kernel's own extfrag files.
+ */
+TEST_F(helper, indexes_when_high_orders_are_exhausted)
+{
+	static struct ms_view unusable, frag;
+	int zone = -1, order = -1, top, taken = 0, round;
+	char cmd[32];
+
+	ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+	for (top = a.norders - 1; top > 0 && taken < 256; ) {
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+		if (formula_path_taken(&a, &zone, &order))
+			break;
+		snprintf(cmd, sizeof(cmd), "alloc_movable %d", top);
+		if (ms_write_str(HELPER_CTL, cmd))
+			top--;		/* no block of this order left */
+		else
+			taken++;
+	}
+	ASSERT_TRUE(formula_path_taken(&a, &zone, &order))
+		TH_LOG("could not exhaust any order (%d blocks taken)", taken);
+	TH_LOG("took %d block(s); zone %s has no free block of order >= %d",
+	       taken, a.z[zone].name, order);
+	for (int o = order; o < a.norders; o++) {
+		EXPECT_EQ(ms_ref_fragindex(a.z[zone].blocks, a.norders, o),
+			  a.z[zone].fragindex[o]);
+		EXPECT_NE(-1000, a.z[zone].fragindex[o]);
+	}
+	if (access("/sys/kernel/debug/extfrag/extfrag_index", R_OK))
+		return;
+	for (round = 0; round < ROUNDS; round++) {
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+		ASSERT_EQ(0, ms_read_extfrag("/sys/kernel/debug/extfrag/unusable_index",
+					     &unusable, false));
+		ASSERT_EQ(0, ms_read_extfrag("/sys/kernel/debug/extfrag/extfrag_index",
+					     &frag, true));
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &b));
+		if (ms_same_blocks(&a, &b) && same_indexes(&a, &unusable, false) &&
+		    same_indexes(&a, &frag, true))
+			break;
+	}
 	ASSERT_LT(round, ROUNDS);
 }
 

@@ -4,19 +4,14 @@
  * compare its views with an exact oracle. Test-only; never load it on a
  * production system.
  *
- * debugfs memscope_test/ctl (0600), one command per write:
- *   alloc_pages ORDER   allocate one block of 2^ORDER pages (GFP_KERNEL,
- *                       no retries, no warning) and hold it
- *   free_pages          free every held block
- * Reading ctl lists the held blocks, one per line:
- *   pages ORDER NODE ZONE PFN
+ * debugfs memscope_test/ctl (0600) takes one command per write and hands
+ * it to the handlers in mst_handlers[] (pages.c, ...; each file documents
+ * its verbs). Reading ctl lists everything the handlers hold. All commands
+ * run under one mutex.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
-#include <linux/gfp.h>
-#include <linux/list.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -24,67 +19,27 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-/* Enough for every test, small enough that a runaway script cannot OOM. */
-#define MST_MAX_BLOCKS 4096
+#include "mst.h"
 
-struct mst_block {
-	struct list_head node;
-	struct page *page;
-	unsigned int order;
+static const struct mst_handler *const mst_handlers[] = {
+	&mst_pages_handler,
 };
 
-static LIST_HEAD(mst_blocks);
-static unsigned int mst_nr_blocks;
 static DEFINE_MUTEX(mst_lock);
 static struct dentry *mst_dir;
-
-static int mst_alloc_pages(unsigned int order)
-{
-	struct mst_block *b;
-
-	if (order >= MAX_ORDER)
-		return -EINVAL;
-	if (mst_nr_blocks >= MST_MAX_BLOCKS)
-		return -ENOSPC;
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
-	b->page = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, order);
-	if (!b->page) {
-		kfree(b);
-		return -ENOMEM;
-	}
-	b->order = order;
-	list_add_tail(&b->node, &mst_blocks);
-	mst_nr_blocks++;
-	return 0;
-}
-
-static void mst_free_pages(void)
-{
-	struct mst_block *b, *tmp;
-
-	list_for_each_entry_safe(b, tmp, &mst_blocks, node) {
-		list_del(&b->node);
-		__free_pages(b->page, b->order);
-		kfree(b);
-	}
-	mst_nr_blocks = 0;
-}
 
 static int mst_run(char *cmd)
 {
 	char *verb = strsep(&cmd, " \t");
-	unsigned int order;
+	unsigned int i;
+	int ret;
 
-	if (!strcmp(verb, "alloc_pages")) {
-		if (!cmd || kstrtouint(strim(cmd), 0, &order))
-			return -EINVAL;
-		return mst_alloc_pages(order);
-	}
-	if (!strcmp(verb, "free_pages") && !cmd) {
-		mst_free_pages();
-		return 0;
+	if (cmd)
+		cmd = strim(cmd);
+	for (i = 0; i < ARRAY_SIZE(mst_handlers); i++) {
+		ret = mst_handlers[i]->run(verb, cmd);
+		if (ret != -ENOIOCTLCMD)
+			return ret;
 	}
 	return -EINVAL;
 }
@@ -109,13 +64,11 @@ static ssize_t mst_ctl_write(struct file *file, const char __user *ubuf,
 
 static int mst_ctl_show(struct seq_file *m, void *unused)
 {
-	struct mst_block *b;
+	unsigned int i;
 
 	mutex_lock(&mst_lock);
-	list_for_each_entry(b, &mst_blocks, node)
-		seq_printf(m, "pages %u %d %s %lu\n", b->order,
-			   page_to_nid(b->page), page_zone(b->page)->name,
-			   page_to_pfn(b->page));
+	for (i = 0; i < ARRAY_SIZE(mst_handlers); i++)
+		mst_handlers[i]->show(m);
 	mutex_unlock(&mst_lock);
 	return 0;
 }
@@ -145,9 +98,12 @@ static int __init mst_init(void)
 
 static void __exit mst_exit(void)
 {
+	unsigned int i;
+
 	debugfs_remove_recursive(mst_dir);
 	mutex_lock(&mst_lock);
-	mst_free_pages();
+	for (i = 0; i < ARRAY_SIZE(mst_handlers); i++)
+		mst_handlers[i]->release();
 	mutex_unlock(&mst_lock);
 }
 

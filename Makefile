@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# memscope: out-of-tree module build (Kbuild does the work) and the
+# project's own commands.
+#
+#   make [KDIR=... | KERNEL_SRC=...] [ARCH=... CROSS_COMPILE=...] [O=...]
+#   make modules_install [INSTALL_MOD_PATH=...]
+#   make clean
+#   make check     all set-up, static gates, selftests in QEMU guests
+#   make demo      boot versatilepb at mem=32M and show every memscope view
+#
+# "make -C $KDIR M=$PWD" works without this file: the top-level Kbuild
+# descends into module/. ARCH, CROSS_COMPILE, O and INSTALL_MOD_PATH given
+# on the command line reach the kernel's make unchanged.
+
+KERNEL_SRC ?= /lib/modules/$(shell uname -r)/build
+KDIR ?= $(KERNEL_SRC)
+
+all: modules
+
+modules modules_install clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $@
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+.PHONY: all modules modules_install clean check demo

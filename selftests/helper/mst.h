@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memscope_test: command handlers of the test helper, one file per kind of
+ * known allocation. Each handler returns -ENOIOCTLCMD for a verb that is
+ * not its own, so main.c can offer a command to every handler in turn.
+ */
+#ifndef _MST_H
+#define _MST_H
+
+struct seq_file;
+
+struct mst_handler {
+	const char *name;
+	/* Run VERB with ARGS (NULL when none); 0 or -errno. */
+	int (*run)(const char *verb, char *args);
+	/* Describe what is held, one line per item. */
+	void (*show)(struct seq_file *m);
+	/* Release everything on module unload. */
+	void (*release)(void);
+};
+
+extern const struct mst_handler mst_pages_handler;
+
+#endif /* _MST_H */
