@@ -14,10 +14,37 @@
 
 #include "memscope.h"
 
+/*
+ * Each capability lives in its own file and registers here. Features start
+ * in this order and stop in reverse; a feature that fails to start undoes
+ * the ones before it. exit may be NULL for views that own nothing beyond
+ * their debugfs files (removed with the directory).
+ */
+struct ms_feature {
+	const char *name;
+	int (*init)(struct dentry *dir);
+	void (*exit)(void);
+};
+
+static const struct ms_feature ms_features[] = {
+	{ "buddy", ms_buddy_init, NULL },
+	{ "pagetypes", ms_pagetypes_init, NULL },
+};
+
 static struct dentry *ms_debugfs_dir;
+
+static void ms_stop_features(unsigned int n)
+{
+	while (n--)
+		if (ms_features[n].exit)
+			ms_features[n].exit();
+}
 
 static int __init memscope_init(void)
 {
+	unsigned int i;
+	int ret;
+
 	BUILD_BUG_ON(ARRAY_SIZE(ms_migratetype_names) != MIGRATE_TYPES);
 
 	ms_debugfs_dir = debugfs_create_dir("memscope", NULL);
@@ -25,9 +52,15 @@ static int __init memscope_init(void)
 		pr_err("debugfs is not available (%ld)\n", PTR_ERR(ms_debugfs_dir));
 		return PTR_ERR(ms_debugfs_dir);
 	}
-	ms_buddy_init(ms_debugfs_dir);
-	ms_pagetypes_init(ms_debugfs_dir);
-
+	for (i = 0; i < ARRAY_SIZE(ms_features); i++) {
+		ret = ms_features[i].init(ms_debugfs_dir);
+		if (ret) {
+			pr_err("%s failed to start (%d)\n", ms_features[i].name, ret);
+			ms_stop_features(i);
+			debugfs_remove_recursive(ms_debugfs_dir);
+			return ret;
+		}
+	}
 	pr_info("version %s loaded\n", MEMSCOPE_VERSION);
 	return 0;
 }
@@ -37,8 +70,10 @@ static void __exit memscope_exit(void)
 	/*
 	 * Open debugfs files hold a reference on this module (the debugfs
 	 * proxy takes it at open), so no reader is left when we get here.
+	 * Remove the files first so nothing new starts, then stop features.
 	 */
 	debugfs_remove_recursive(ms_debugfs_dir);
+	ms_stop_features(ARRAY_SIZE(ms_features));
 	pr_info("unloaded\n");
 }
 

@@ -36,7 +36,11 @@ void ms_seq_index(struct seq_file *m, int index);
 
 extern const char * const ms_migratetype_names[MIGRATE_TYPES];
 
-void ms_buddy_init(struct dentry *dir);
-void ms_pagetypes_init(struct dentry *dir);
+/*
+ * Feature entry points (main.c's ms_features[]). A feature with more than
+ * a view declares its own in a header of its own (e.g. reserved.h).
+ */
+int ms_buddy_init(struct dentry *dir);
+int ms_pagetypes_init(struct dentry *dir);
 
 #endif /* _MEMSCOPE_H */
