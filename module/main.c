@@ -13,6 +13,7 @@
 #include <linux/module.h>
 
 #include "memscope.h"
+#include "pressure.h"
 
 /*
  * Each capability lives in its own file and registers here. Features start
@@ -29,6 +30,9 @@ struct ms_feature {
 static const struct ms_feature ms_features[] = {
 	{ "buddy", ms_buddy_init, NULL },
 	{ "pagetypes", ms_pagetypes_init, NULL },
+	/* Pressure is ready before the hooks can poke it, stops after them. */
+	{ "pressure", ms_pressure_init, ms_pressure_exit },
+	{ "pressure view", ms_pressure_view_init, NULL },
 };
 
 static struct dentry *ms_debugfs_dir;

@@ -1,19 +1,492 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memscope: per-zone pressure. (Skeleton: the poke entry point only.)
+ * memscope: per-zone and system pressure levels.
+ *
+ * A level (none, low, medium, critical, oom) is derived from where free
+ * memory sits against the zone watermarks, raised by reclaim activity seen
+ * by the hooks, and lowered only with hysteresis. Documentation/memscope.rst
+ * ("Pressure levels") gives the definition and the reasoning.
+ *
+ * Evaluation never runs in the allocator: a deferrable timer samples every
+ * period_ms (fast_period_ms while the system level is above none), the
+ * hooks poke an irq_work on rare slow-path events (kswapd wake, direct
+ * reclaim, allocation failure, OOM kill), and reading the view evaluates
+ * too. One evaluation reads O(zones) counters and the hooks' per-CPU sums.
  */
-#include <linux/irq_work.h>
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include "hooks.h"
+#include <linux/irq_work.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/timekeeping.h>
+#include <linux/timer.h>
+#include <linux/vmstat.h>
+
 #include "memscope.h"
+#include "pressure.h"
+
+const char * const ms_level_names[MS_NR_LEVELS] = {
+	"none", "low", "medium", "critical", "oom",
+};
+
+static unsigned int period_ms = 1000;
+static unsigned int fast_period_ms = 100;
+static unsigned int window_ms = 1000;
+static unsigned int hold_ms = 1000;
+
+static void ms_pressure_rearm_sooner(void);
+
+static int ms_set_period(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_uint_minmax(val, kp, 10, 60000);
+
+	if (!ret)
+		ms_pressure_rearm_sooner();
+	return ret;
+}
+
+static int ms_set_window(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 100, 600000);
+}
+
+static int ms_set_hold(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, 600000);
+}
+
+static const struct kernel_param_ops ms_period_ops = {
+	.set = ms_set_period,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops ms_window_ops = {
+	.set = ms_set_window,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops ms_hold_ops = {
+	.set = ms_set_hold,
+	.get = param_get_uint,
+};
+
+module_param_cb(period_ms, &ms_period_ops, &period_ms, 0644);
+MODULE_PARM_DESC(period_ms, "pressure sampling period while the system level is none (10..60000 ms, default 1000)");
+module_param_cb(fast_period_ms, &ms_period_ops, &fast_period_ms, 0644);
+MODULE_PARM_DESC(fast_period_ms, "pressure sampling period while the system level is above none (10..60000 ms, default 100)");
+module_param_cb(window_ms, &ms_window_ops, &window_ms, 0644);
+MODULE_PARM_DESC(window_ms, "window over which reclaim activity and failures count (100..600000 ms, default 1000)");
+module_param_cb(hold_ms, &ms_hold_ops, &hold_ms, 0644);
+MODULE_PARM_DESC(hold_ms, "time a lower level must stay justified before a level drops (0..600000 ms, default 1000)");
+
+static unsigned int orders[MS_MAX_WATCH_ORDERS] = { 1, 2, 3, 4 };
+static unsigned int nr_orders = 4;
+module_param_array(orders, uint, &nr_orders, 0444);
+MODULE_PARM_DESC(orders, "orders whose availability the pressure view shows (up to 8, each below the kernel's MAX_ORDER; default 1,2,3,4)");
+
+/* Fewer pages scanned in a window say nothing about reclaim efficiency. */
+#define MS_MIN_SCANNED SWAP_CLUSTER_MAX
+
+struct ms_pressure ms_pressure = {
+	.lock = __SPIN_LOCK_UNLOCKED(ms_pressure.lock),
+};
+
+static struct timer_list ms_pressure_timer;
+static bool ms_pressure_started;
+static bool ms_pressure_stopping;
+/* Orders parameter writes against module exit for re-arming the timer. */
+static DEFINE_MUTEX(ms_pressure_timer_mutex);
+
+#define MS_TOTALS_WORDS (sizeof(struct ms_reclaim_totals) / sizeof(u64))
+
+static void ms_totals_sub(struct ms_reclaim_totals *res,
+			  const struct ms_reclaim_totals *a,
+			  const struct ms_reclaim_totals *b)
+{
+	const u64 *pa = (const u64 *)a, *pb = (const u64 *)b;
+	u64 *pr = (u64 *)res;
+	size_t i;
+
+	BUILD_BUG_ON(sizeof(struct ms_reclaim_totals) % sizeof(u64));
+	for (i = 0; i < MS_TOTALS_WORDS; i++)
+		pr[i] = pa[i] - pb[i];
+}
+
+u64 ms_window_count(const struct ms_pressure *p, size_t offset)
+{
+	u64 last = *(const u64 *)((const char *)&p->win.last + offset);
+	u64 now = *(const u64 *)((const char *)&p->recent + offset);
+
+	return max(last, now);
+}
+
+unsigned int ms_reclaim_pressure_pct(u64 scanned, u64 reclaimed)
+{
+	if (!scanned || reclaimed >= scanned)
+		return 0;
+	return div64_u64((scanned - reclaimed) * 100, scanned);
+}
+
+/* Level by position: at or below min is critical, low medium, high low. */
+static enum ms_level ms_position_level(unsigned long free,
+				       const unsigned long wmark[NR_WMARK],
+				       unsigned long raise)
+{
+	if (free <= wmark[WMARK_MIN] + raise)
+		return MS_LEVEL_CRITICAL;
+	if (free <= wmark[WMARK_LOW] + raise)
+		return MS_LEVEL_MEDIUM;
+	if (free <= wmark[WMARK_HIGH] + raise)
+		return MS_LEVEL_LOW;
+	return MS_LEVEL_NONE;
+}
+
+static void ms_level_account(struct ms_level_state *ls, u64 now)
+{
+	ls->time_in_ns[ls->level] += now - ls->accounted_ns;
+	ls->accounted_ns = now;
+}
+
+/*
+ * Rise at once to @target; fall to @relaxed (what the exit lines, one
+ * watermark step above the entry lines, still justify) only after it has
+ * been justified for hold_ms without interruption.
+ */
+static void ms_level_update(struct ms_level_state *ls, enum ms_level target,
+			    enum ms_level relaxed, u64 now)
+{
+	ms_level_account(ls, now);
+	relaxed = max(relaxed, target);
+	if (target > ls->level) {
+		ls->level = target;
+		ls->entered_ns = now;
+		ls->relax_since_ns = 0;
+		return;
+	}
+	if (relaxed >= ls->level) {
+		ls->relax_since_ns = 0;
+		return;
+	}
+	if (!ls->relax_since_ns)
+		ls->relax_since_ns = now;
+	if (now - ls->relax_since_ns >= (u64)READ_ONCE(hold_ms) * NSEC_PER_MSEC) {
+		ls->level = relaxed;
+		ls->entered_ns = now;
+		ls->relax_since_ns = 0;
+	}
+}
+
+static void ms_level_init(struct ms_level_state *ls, u64 now)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->entered_ns = now;
+	ls->accounted_ns = now;
+}
+
+/* Blocks of 2^order pages that free blocks of this order or larger make. */
+static unsigned long ms_order_blocks(const unsigned long nr_free[MAX_ORDER],
+				     unsigned int order)
+{
+	unsigned long n = 0;
+	unsigned int o;
+
+	for (o = order; o < MAX_ORDER; o++)
+		n += nr_free[o] << (o - order);
+	return n;
+}
+
+static void ms_window_roll(struct ms_pressure *p, u64 now)
+{
+	if (now - p->win.start_ns >= (u64)READ_ONCE(window_ms) * NSEC_PER_MSEC) {
+		ms_totals_sub(&p->win.last, &p->totals, &p->win.base);
+		p->win.base = p->totals;
+		p->win.start_ns = now;
+		p->win.last_stall_ns[0] = p->win.stall_ns[0];
+		p->win.last_stall_ns[1] = p->win.stall_ns[1];
+		p->win.stall_ns[0] = 0;
+		p->win.stall_ns[1] = 0;
+	}
+	ms_totals_sub(&p->recent, &p->totals, &p->win.base);
+}
+
+/* Level justified by reclaim activity in the last window. */
+static enum ms_level ms_activity_level(struct ms_pressure *p, bool below_high)
+{
+	u64 scanned = ms_window_get(p, lru_scanned);
+	u64 reclaimed = ms_window_get(p, lru_reclaimed);
+	unsigned int pct = 0;
+
+	if (scanned >= MS_MIN_SCANNED)
+		pct = ms_reclaim_pressure_pct(scanned, reclaimed);
+	if (ms_window_get(p, oom_kills))
+		return MS_LEVEL_OOM;
+	/* Order-0 failures are real exhaustion; higher orders may be fragmentation. */
+	if (ms_window_get(p, alloc_failures[0]) || pct >= 95)
+		return MS_LEVEL_CRITICAL;
+	if (ms_window_get(p, direct_reclaims) || pct >= 60)
+		return MS_LEVEL_MEDIUM;
+	/* kswapd also wakes for high-order requests with plenty free. */
+	if (p->kswapd_awake && below_high)
+		return MS_LEVEL_LOW;
+	return MS_LEVEL_NONE;
+}
+
+/*
+ * For a zone class c (the highest zone an allocation may use), sum usable
+ * free memory and the watermarks plus lowmem_reserve[c] of the zones at or
+ * below c: what the allocator checks before it reclaims. The system
+ * position is the worse of two classes: that of ordinary kernel
+ * allocations (the highest zone up to Normal) and that of user and movable
+ * allocations (the highest zone), so exhausted lowmem shows even while
+ * HighMem is free. Classes only GFP_DMA/GFP_DMA32 users reach do not set
+ * the system level (their zones' own levels show them): a drained legacy
+ * DMA zone is not memory pressure for the rest of the system.
+ */
+struct ms_class_sum {
+	bool populated;
+	unsigned long free;
+	unsigned long wmark[NR_WMARK];
+	unsigned long step;
+};
+
+static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
+{
+	struct ms_class_sum cls[MAX_NR_ZONES] = {};
+	enum ms_level sys_target = MS_LEVEL_NONE, sys_relaxed = MS_LEVEL_NONE;
+	enum ms_level activity, pos;
+	unsigned long nr_free[MAX_ORDER];
+	int top_class = -1, kernel_class = -1;
+	bool below_high = false;
+	struct zone *zone;
+	int c, nid, w;
+	unsigned int i;
+
+	lockdep_assert_held(&p->lock);
+	p->evaluations++;
+	p->last_eval_ns = now;
+	ms_hooks_reclaim_totals(&p->totals);
+	ms_window_roll(p, now);
+	ms_hooks_take_max_stall(&p->max_reclaim_stall_ns, &p->max_compact_stall_ns);
+	p->win.stall_ns[0] = max(p->win.stall_ns[0], p->max_reclaim_stall_ns);
+	p->win.stall_ns[1] = max(p->win.stall_ns[1], p->max_compact_stall_ns);
+
+	p->kswapd_awake = 0;
+	for_each_online_node(nid)
+		p->kswapd_awake += ms_hooks_kswapd_awake(nid);
+
+	p->usable = 0;
+	for (zone = ms_first_zone(); zone; zone = ms_next_zone(zone)) {
+		int zid = zone_idx(zone);
+		struct ms_zone_pressure *z =
+			&p->zones[zone_to_nid(zone) * MAX_NR_ZONES + zid];
+		unsigned long step;
+
+		z->populated = true;
+		z->free = zone_page_state(zone, NR_FREE_PAGES);
+		/*
+		 * What __zone_watermark_ok() lets an ordinary unmovable
+		 * allocation use, and what kswapd balances on: free CMA
+		 * pages and the high-atomic reserve do not count.
+		 */
+		z->free_cma = IS_ENABLED(CONFIG_CMA) ?
+			      zone_page_state(zone, NR_FREE_CMA_PAGES) : 0;
+		z->highatomic = READ_ONCE(zone->nr_reserved_highatomic);
+		z->usable = z->free - min(z->free, z->free_cma + z->highatomic);
+		z->boost = READ_ONCE(zone->watermark_boost);
+		z->wmark[WMARK_MIN] = min_wmark_pages(zone);
+		z->wmark[WMARK_LOW] = low_wmark_pages(zone);
+		z->wmark[WMARK_HIGH] = high_wmark_pages(zone);
+		z->managed = zone_managed_pages(zone);
+		z->lowest_usable = min(z->lowest_usable, z->usable);
+		z->lowest_usable_mark = min(z->lowest_usable_mark, z->usable);
+		ms_zone_nr_free(zone, nr_free);
+		for (i = 0; i < p->nr_watch_orders; i++)
+			z->order_blocks[i] = ms_order_blocks(nr_free, p->watch_orders[i]);
+
+		step = max(z->wmark[WMARK_HIGH] - z->wmark[WMARK_LOW], 1UL);
+		pos = ms_position_level(z->usable, z->wmark, 0);
+		below_high |= pos > MS_LEVEL_NONE;
+		ms_level_update(&z->ls, pos, ms_position_level(z->usable, z->wmark, step), now);
+		p->usable += z->usable;
+
+		for (c = zid; c < MAX_NR_ZONES; c++) {
+			cls[c].free += z->usable;
+			for (w = WMARK_MIN; w <= WMARK_HIGH; w++)
+				cls[c].wmark[w] += z->wmark[w] + zone->lowmem_reserve[c];
+			cls[c].step += step;
+		}
+		cls[zid].populated = true;
+	}
+
+	for (c = MAX_NR_ZONES - 1; c >= 0; c--) {
+		bool counts;
+
+		if (!cls[c].populated)
+			continue;
+		counts = top_class < 0 || (c <= ZONE_NORMAL && kernel_class < 0);
+		if (top_class < 0)
+			top_class = c;
+		if (c <= ZONE_NORMAL && kernel_class < 0)
+			kernel_class = c;
+		if (!counts)
+			continue;
+		pos = ms_position_level(cls[c].free, cls[c].wmark, 0);
+		sys_target = max(sys_target, pos);
+		pos = ms_position_level(cls[c].free, cls[c].wmark, cls[c].step);
+		sys_relaxed = max(sys_relaxed, pos);
+	}
+	p->sys_position = sys_target;
+	activity = ms_activity_level(p, below_high);
+	ms_level_update(&p->sys, max(sys_target, activity), max(sys_relaxed, activity), now);
+
+	p->available = si_mem_available();
+	p->lowest_available = min(p->lowest_available, p->available);
+	p->lowest_available_mark = min(p->lowest_available_mark, p->available);
+}
+
+static void ms_pressure_evaluate_locked(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ms_pressure.lock, flags);
+	ms_pressure_evaluate(&ms_pressure, ktime_get_ns());
+	spin_unlock_irqrestore(&ms_pressure.lock, flags);
+}
+
+void ms_pressure_refresh(void)
+{
+	ms_pressure_evaluate_locked();
+}
+
+void ms_pressure_mark(void)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&ms_pressure.lock, flags);
+	for (i = 0; i < ms_pressure.nr_zones; i++)
+		ms_pressure.zones[i].lowest_usable_mark = ms_pressure.zones[i].usable;
+	ms_pressure.lowest_available_mark = ms_pressure.available;
+	spin_unlock_irqrestore(&ms_pressure.lock, flags);
+}
 
 static void ms_pressure_irq_work(struct irq_work *work)
 {
+	unsigned long flags;
+
+	spin_lock_irqsave(&ms_pressure.lock, flags);
+	ms_pressure.pokes++;
+	ms_pressure_evaluate(&ms_pressure, ktime_get_ns());
+	spin_unlock_irqrestore(&ms_pressure.lock, flags);
 }
 
 static DEFINE_IRQ_WORK(ms_pressure_iw, ms_pressure_irq_work);
 
 void ms_pressure_poke(void)
 {
-	irq_work_queue(&ms_pressure_iw);
+	/* Before init and after exit there is nothing to evaluate. */
+	if (READ_ONCE(ms_pressure.zones))
+		irq_work_queue(&ms_pressure_iw);
+}
+
+static unsigned long ms_pressure_delay(void);
+
+static void ms_pressure_arm(void)
+{
+	if (!READ_ONCE(ms_pressure_stopping))
+		mod_timer(&ms_pressure_timer, jiffies + ms_pressure_delay());
+}
+
+static unsigned long ms_pressure_delay(void)
+{
+	unsigned int ms = READ_ONCE(ms_pressure.sys.level) > MS_LEVEL_NONE ?
+			  READ_ONCE(fast_period_ms) : READ_ONCE(period_ms);
+
+	return max(msecs_to_jiffies(ms), 1UL);
+}
+
+/* A shorter period applies now, not once the old one has run out. */
+static void ms_pressure_rearm_sooner(void)
+{
+	mutex_lock(&ms_pressure_timer_mutex);
+	if (ms_pressure_started && !ms_pressure_stopping)
+		timer_reduce(&ms_pressure_timer, jiffies + ms_pressure_delay());
+	mutex_unlock(&ms_pressure_timer_mutex);
+}
+
+static void ms_pressure_tick(struct timer_list *t)
+{
+	ms_pressure_evaluate_locked();
+	ms_pressure_arm();
+}
+
+int ms_pressure_init(struct dentry *dir)
+{
+	struct ms_pressure *p = &ms_pressure;
+	struct ms_zone_pressure *zones;
+	u64 now = ktime_get_ns();
+	unsigned int i;
+
+	for (i = 0; i < nr_orders; i++) {
+		if (orders[i] >= MAX_ORDER) {
+			pr_err("orders=%u: this kernel's orders are 0..%d\n",
+			       orders[i], MAX_ORDER - 1);
+			return -EINVAL;
+		}
+	}
+	zones = kcalloc(nr_node_ids * MAX_NR_ZONES, sizeof(*zones), GFP_KERNEL);
+	if (!zones)
+		return -ENOMEM;
+	for (i = 0; i < nr_node_ids * MAX_NR_ZONES; i++) {
+		zones[i].lowest_usable = ULONG_MAX;
+		zones[i].lowest_usable_mark = ULONG_MAX;
+		ms_level_init(&zones[i].ls, now);
+	}
+
+	spin_lock_irq(&p->lock);
+	p->nr_zones = nr_node_ids * MAX_NR_ZONES;
+	p->nr_watch_orders = nr_orders;
+	memcpy(p->watch_orders, orders, sizeof(orders));
+	p->load_ns = now;
+	ms_level_init(&p->sys, now);
+	p->lowest_available = ULONG_MAX;
+	p->lowest_available_mark = ULONG_MAX;
+	ms_hooks_reclaim_totals(&p->totals);
+	p->win.base = p->totals;
+	p->win.start_ns = now;
+	WRITE_ONCE(p->zones, zones);
+	ms_pressure_evaluate(p, now);
+	spin_unlock_irq(&p->lock);
+
+	mutex_lock(&ms_pressure_timer_mutex);
+	WRITE_ONCE(ms_pressure_stopping, false);
+	timer_setup(&ms_pressure_timer, ms_pressure_tick, TIMER_DEFERRABLE);
+	ms_pressure_started = true;
+	ms_pressure_arm();
+	mutex_unlock(&ms_pressure_timer_mutex);
+	return 0;
+}
+
+/* Called after the hooks are detached: no poke can come any more. */
+void ms_pressure_exit(void)
+{
+	struct ms_zone_pressure *zones;
+
+	mutex_lock(&ms_pressure_timer_mutex);
+	WRITE_ONCE(ms_pressure_stopping, true);
+	ms_pressure_started = false;
+	mutex_unlock(&ms_pressure_timer_mutex);
+	del_timer_sync(&ms_pressure_timer);
+	irq_work_sync(&ms_pressure_iw);
+
+	spin_lock_irq(&ms_pressure.lock);
+	zones = ms_pressure.zones;
+	WRITE_ONCE(ms_pressure.zones, NULL);
+	spin_unlock_irq(&ms_pressure.lock);
+	kfree(zones);
 }

@@ -23,6 +23,7 @@
 
 static const struct mst_handler *const mst_handlers[] = {
 	&mst_pages_handler,
+	&mst_hog_handler,
 };
 
 static DEFINE_MUTEX(mst_lock);

@@ -20,5 +20,6 @@ struct mst_handler {
 };
 
 extern const struct mst_handler mst_pages_handler;
+extern const struct mst_handler mst_hog_handler;
 
 #endif /* _MST_H */

@@ -314,3 +314,127 @@ int ms_unload_module(const char *name)
 {
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
+
+static const char *ms_kv_line(const char *text, const char *scope, const char *key)
+{
+	size_t sl = strlen(scope), kl = strlen(key);
+	const char *line = text;
+
+	while (line && *line) {
+		const char *p = line;
+
+		if (!strncmp(p, scope, sl) && (p[sl] == ' ' || p[sl] == '\t')) {
+			p += sl;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!strncmp(p, key, kl) && (p[kl] == ' ' || p[kl] == '\t'))
+				return p + kl;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return NULL;
+}
+
+int ms_kv_get(const char *text, const char *scope, const char *key,
+	      const char *name, long long *out)
+{
+	const char *p = ms_kv_line(text, scope, key), *end;
+	size_t nl;
+
+	if (!p)
+		return -ENOENT;
+	end = strchr(p, '\n');
+	if (!end)
+		end = p + strlen(p);
+	if (!name) {
+		char *e;
+
+		*out = strtoll(p, &e, 10);
+		return e == p ? -ENOENT : 0;
+	}
+	nl = strlen(name);
+	for (; p < end; p++) {
+		if ((p[-1] == ' ' || p[-1] == '\t') && !strncmp(p, name, nl) && p[nl] == '=') {
+			*out = strtoll(p + nl + 1, NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int ms_kv_str(const char *text, const char *scope, const char *key,
+	      char *out, size_t len)
+{
+	const char *p = ms_kv_line(text, scope, key);
+	size_t n = 0;
+
+	if (!p)
+		return -ENOENT;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (p[n] && p[n] != ' ' && p[n] != '\n' && n + 1 < len)
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int ms_read_zoneinfo(struct ms_zoneinfo *z, int max)
+{
+	char *buf = ms_slurp("/proc/zoneinfo"), *line, *save = NULL;
+	struct ms_zoneinfo *cur = NULL;
+	int n = 0;
+
+	if (!buf)
+		return -errno;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[16], *p;
+		unsigned long v;
+		int node;
+
+		if (sscanf(line, "Node %d, zone %15s", &node, name) == 2) {
+			if (n == max)
+				break;
+			cur = &z[n++];
+			memset(cur, 0, sizeof(*cur));
+			cur->node = node;
+			snprintf(cur->name, sizeof(cur->name), "%s", name);
+			continue;
+		}
+		if (!cur)
+			continue;
+		if (sscanf(line, " pages free %lu", &v) == 1)
+			cur->free = v;
+		else if (sscanf(line, " boost %lu", &v) == 1)
+			cur->boost = v;
+		else if (sscanf(line, " min %lu", &v) == 1)
+			cur->min = v;
+		else if (sscanf(line, " low %lu", &v) == 1)
+			cur->low = v;
+		else if (sscanf(line, " high %lu", &v) == 1)
+			cur->high = v;
+		else if (sscanf(line, " spanned %lu", &v) == 1)
+			cur->spanned = v;
+		else if (sscanf(line, " present %lu", &v) == 1)
+			cur->present = v;
+		else if (sscanf(line, " managed %lu", &v) == 1)
+			cur->managed = v;
+		else if (sscanf(line, " cma %lu", &v) == 1)
+			cur->cma = v;
+		else if ((p = strstr(line, "protection: ("))) {
+			p += strlen("protection: (");
+			while (*p && cur->nprotection < 8) {
+				cur->protection[cur->nprotection++] = strtol(p, &p, 10);
+				while (*p == ',' || *p == ' ')
+					p++;
+				if (*p == ')')
+					break;
+			}
+			cur->populated = cur->present > 0;
+		}
+	}
+	free(buf);
+	return n;
+}

@@ -7,6 +7,7 @@
 #define MSVIEW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define MS_DEBUGFS "/sys/kernel/debug/memscope"
 #define MS_MAX_ZONES 16
@@ -56,5 +57,28 @@ int ms_write_str(const char *path, const char *s);
 bool ms_module_loaded(const char *name);
 int ms_load_module(const char *path);
 int ms_unload_module(const char *name);
+
+/*
+ * "scope key value [name=value...]" views (pressure): the value of KEY in
+ * SCOPE, or of NAME=... on that line when NAME is not NULL. 0 or -ENOENT.
+ */
+int ms_kv_get(const char *text, const char *scope, const char *key,
+	      const char *name, long long *out);
+/* The first value of KEY in SCOPE as a string (e.g. a level name). */
+int ms_kv_str(const char *text, const char *scope, const char *key,
+	      char *out, size_t len);
+
+/* What /proc/zoneinfo says of one zone. */
+struct ms_zoneinfo {
+	int node;
+	char name[16];
+	bool populated;
+	unsigned long free, boost, min, low, high, spanned, present, managed, cma;
+	long protection[8];
+	int nprotection;
+};
+
+/* Every zone of /proc/zoneinfo (populated or not); count or -errno. */
+int ms_read_zoneinfo(struct ms_zoneinfo *z, int max);
 
 #endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memscope: the pressure model (pressure.c), its debugfs view
+ * (pressure_view.c) and what notifications read from it.
+ */
+#ifndef _MEMSCOPE_PRESSURE_H
+#define _MEMSCOPE_PRESSURE_H
+
+#include <linux/mmzone.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "hooks.h"
+
+/* Ordered: a higher level is more pressure. Part of the record ABI too. */
+enum ms_level {
+	MS_LEVEL_NONE,
+	MS_LEVEL_LOW,
+	MS_LEVEL_MEDIUM,
+	MS_LEVEL_CRITICAL,
+	MS_LEVEL_OOM,
+	MS_NR_LEVELS
+};
+
+extern const char * const ms_level_names[MS_NR_LEVELS];
+
+/* Up to this many orders for which order-N availability is tracked. */
+#define MS_MAX_WATCH_ORDERS 8
+
+/* Hysteresis and accounting of one level machine (a zone or the system). */
+struct ms_level_state {
+	enum ms_level level;
+	u64 entered_ns;		/* when the current level was entered */
+	u64 relax_since_ns;	/* a lower level has been justified since (0: not) */
+	u64 accounted_ns;	/* time_in_ns[] is accounted up to here */
+	u64 time_in_ns[MS_NR_LEVELS];
+};
+
+struct ms_zone_pressure {
+	bool populated;
+	unsigned long free;		/* NR_FREE_PAGES, as /proc/zoneinfo shows */
+	unsigned long free_cma;		/* of which free CMA pages */
+	unsigned long highatomic;	/* pages held back for high-order atomics */
+	unsigned long usable;		/* free an unmovable allocation may use */
+	unsigned long wmark[NR_WMARK];	/* boost included, as the allocator uses */
+	unsigned long boost;
+	unsigned long managed;
+	unsigned long lowest_usable;	/* since load */
+	unsigned long lowest_usable_mark;	/* since the last mark */
+	unsigned long order_blocks[MS_MAX_WATCH_ORDERS];
+	struct ms_level_state ls;
+};
+
+/* Activity counted over the last completed window and the current one. */
+struct ms_window {
+	u64 start_ns;
+	struct ms_reclaim_totals base;	/* totals when the window started */
+	struct ms_reclaim_totals last;	/* deltas of the last complete window */
+	u64 stall_ns[2];		/* longest reclaim, compaction stall: this window */
+	u64 last_stall_ns[2];		/* ... and the last complete one */
+};
+
+struct ms_pressure {
+	spinlock_t lock;		/* everything below; taken with irqsave */
+	u64 load_ns;
+	u64 last_eval_ns;
+	u64 evaluations;
+	u64 pokes;			/* evaluations the hooks asked for */
+	unsigned int nr_zones;		/* nr_node_ids * MAX_NR_ZONES */
+	struct ms_zone_pressure *zones;	/* [nid * MAX_NR_ZONES + zone_idx] */
+	struct ms_level_state sys;
+	enum ms_level sys_position;	/* watermark position part of sys level */
+	unsigned long available;	/* si_mem_available() pages */
+	unsigned long usable;		/* usable free pages of all zones */
+	unsigned long lowest_available;	/* since load */
+	unsigned long lowest_available_mark;
+	int kswapd_awake;		/* nodes whose kswapd is balancing */
+	struct ms_reclaim_totals totals;	/* since load */
+	struct ms_reclaim_totals recent;	/* current window so far */
+	struct ms_window win;
+	u64 max_reclaim_stall_ns;	/* longest since the last evaluation */
+	u64 max_compact_stall_ns;
+	u64 oom_seen_ns;		/* last time an OOM kill was counted */
+	unsigned int nr_watch_orders;
+	unsigned int watch_orders[MS_MAX_WATCH_ORDERS];
+};
+
+extern struct ms_pressure ms_pressure;
+
+/* Re-evaluate now (process context); the caller holds no lock. */
+void ms_pressure_refresh(void);
+/* Reset the since-mark minimums. */
+void ms_pressure_mark(void);
+
+/* Windowed activity: the larger of the last complete and current window. */
+u64 ms_window_count(const struct ms_pressure *p, size_t offset);
+#define ms_window_get(p, field) \
+	ms_window_count(p, offsetof(struct ms_reclaim_totals, field))
+
+/* vmpressure's definition: share of scanned pages not reclaimed, 0..100. */
+unsigned int ms_reclaim_pressure_pct(u64 scanned, u64 reclaimed);
+
+int ms_pressure_init(struct dentry *dir);
+void ms_pressure_exit(void);
+int ms_pressure_view_init(struct dentry *dir);
+
+#endif /* _MEMSCOPE_PRESSURE_H */

@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope pressure view and levels against /proc/zoneinfo, the buddy view
+ * and a hog (memscope_test) that walks a zone through its watermarks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "msview.h"
+
+#define PRESSURE MS_DEBUGFS "/pressure"
+#define BUDDY MS_DEBUGFS "/buddy"
+#define PARAMS "/sys/module/memscope/parameters/"
+#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+#define HELPER_KO "/lib/memscope/memscope_test.ko"
+#define MEMSCOPE_KO "/lib/memscope/memscope.ko"
+#define ROUNDS 50
+
+static const char *const levels[] = { "none", "low", "medium", "critical", "oom" };
+
+static int level_index(const char *name)
+{
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(name, levels[i]))
+			return i;
+	return -1;
+}
+
+static long long kv(const char *text, const char *scope, const char *key,
+		    const char *name)
+{
+	long long v = -1;
+
+	if (ms_kv_get(text, scope, key, name, &v))
+		return -1;
+	return v;
+}
+
+static int level_of(const char *text, const char *scope)
+{
+	char name[16];
+
+	if (ms_kv_str(text, scope, "level", name, sizeof(name)))
+		return -1;
+	return level_index(name);
+}
+
+static int set_param(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	return ms_write_str(path, value);
+}
+
+static long long get_param(const char *name)
+{
+	char path[128], *s;
+	long long v;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	s = ms_slurp(path);
+	if (!s)
+		return -1;
+	v = strtoll(s, NULL, 10);
+	free(s);
+	return v;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Keep the CPU busy without allocating: the pressure timer is deferrable,
+ * so it does not fire on an idle CPU (by design: no wake-ups when idle).
+ */
+static void spin_ms(long long ms)
+{
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end)
+		;
+}
+
+static void restore_defaults(void)
+{
+	set_param("period_ms", "1000");
+	set_param("fast_period_ms", "100");
+	set_param("window_ms", "1000");
+	set_param("hold_ms", "1000");
+}
+
+TEST(zones_match_proc_zoneinfo)
+{
+	static struct ms_zoneinfo zi[32];
+	int round, n = 0;
+
+	for (round = 0; round < ROUNDS; round++) {
+		char *before = ms_slurp(PRESSURE), *after;
+		bool same = true;
+		int checked = 0;
+
+		ASSERT_TRUE(before != NULL);
+		n = ms_read_zoneinfo(zi, 32);
+		after = ms_slurp(PRESSURE);
+		ASSERT_TRUE(after != NULL);
+		ASSERT_GT(n, 0);
+		for (int i = 0; i < n && same; i++) {
+			char scope[48];
+			int base = i - i % (zi[i].nprotection ?: 1);
+
+			snprintf(scope, sizeof(scope), "node%d/%s", zi[i].node, zi[i].name);
+			if (!zi[i].populated) {
+				/* Like /proc/buddyinfo: only populated zones. */
+				EXPECT_EQ(-1, level_of(before, scope));
+				continue;
+			}
+			checked++;
+			for (int v = 0; v < 2; v++) {
+				const char *t = v ? after : before;
+
+				same &= kv(t, scope, "free_pages", NULL) == (long long)zi[i].free;
+				same &= kv(t, scope, "managed_pages", NULL) == (long long)zi[i].managed;
+				same &= kv(t, scope, "watermark_pages", "min") == (long long)zi[i].min;
+				same &= kv(t, scope, "watermark_pages", "low") == (long long)zi[i].low;
+				same &= kv(t, scope, "watermark_pages", "high") == (long long)zi[i].high;
+				same &= kv(t, scope, "watermark_pages", "boost") == (long long)zi[i].boost;
+				/* zoneinfo lists every zone of a node, in order. */
+				for (int r = 0; r < zi[i].nprotection; r++)
+					same &= kv(t, scope, "lowmem_reserve_pages",
+						   zi[base + r].name) == zi[i].protection[r];
+			}
+		}
+		free(before);
+		free(after);
+		if (same) {
+			TH_LOG("%d populated zone(s) agree after %d round(s)", checked, round + 1);
+			break;
+		}
+	}
+	ASSERT_LT(round, ROUNDS);
+}
+
+TEST(order_blocks_match_buddy)
+{
+	static struct ms_view a, b;
+	int round;
+
+	for (round = 0; round < ROUNDS; round++) {
+		char *text;
+		bool same = true;
+
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
+		text = ms_slurp(PRESSURE);
+		ASSERT_TRUE(text != NULL);
+		ASSERT_EQ(0, ms_read_buddy(BUDDY, &b));
+		for (int i = 0; i < a.nzones; i++) {
+			char scope[48], name[8];
+
+			snprintf(scope, sizeof(scope), "node%d/%s", a.z[i].node, a.z[i].name);
+			for (int o = 1; o <= 4 && o < a.norders; o++) {
+				snprintf(name, sizeof(name), "%d", o);
+				same &= kv(text, scope, "order_blocks", name) ==
+					(long long)(a.z[i].pages_ge[o] >> o);
+			}
+		}
+		free(text);
+		if (same && ms_same_blocks(&a, &b))
+			break;
+	}
+	ASSERT_LT(round, ROUNDS);
+}
+
+TEST(time_in_level_adds_up_to_time_since_load)
+{
+	char *t = ms_slurp(PRESSURE);
+	long long sum = 0, since;
+	static struct ms_view v;
+
+	ASSERT_TRUE(t != NULL);
+	ASSERT_EQ(0, ms_read_buddy(BUDDY, &v));
+	since = kv(t, "system", "since_load_ms", NULL);
+	ASSERT_GE(since, 0);
+	for (int l = 0; l < 5; l++)
+		sum += kv(t, "system", "time_in_level_ms", levels[l]);
+	/* Each of five values is rounded down to a millisecond. */
+	EXPECT_LE(since - sum, 5);
+	EXPECT_GE(since - sum, 0);
+	for (int i = 0; i < v.nzones; i++) {
+		char scope[48];
+		long long zsum = 0;
+
+		snprintf(scope, sizeof(scope), "node%d/%s", v.z[i].node, v.z[i].name);
+		for (int l = 0; l < 5; l++)
+			zsum += kv(t, scope, "time_in_level_ms", levels[l]);
+		EXPECT_LE(since - zsum, 5);
+		EXPECT_GE(since - zsum, 0);
+	}
+	free(t);
+}
+
+TEST(mark_and_bad_writes)
+{
+	char *t;
+
+	EXPECT_EQ(-EINVAL, ms_write_str(PRESSURE, "marks"));
+	EXPECT_EQ(-EINVAL, ms_write_str(PRESSURE, "reset everything"));
+	ASSERT_EQ(0, ms_write_str(PRESSURE, "mark"));
+	t = ms_slurp(PRESSURE);
+	ASSERT_TRUE(t != NULL);
+	/* Right after a mark the minimum is at most the current value. */
+	EXPECT_LE(kv(t, "system", "lowest_available_pages", "mark"),
+		  kv(t, "system", "available_pages", NULL));
+	EXPECT_LE(kv(t, "system", "lowest_available_pages", "load"),
+		  kv(t, "system", "lowest_available_pages", "mark"));
+	free(t);
+}
+
+TEST(param_bounds)
+{
+	EXPECT_EQ(-EINVAL, set_param("period_ms", "9"));
+	EXPECT_EQ(-EINVAL, set_param("period_ms", "60001"));
+	EXPECT_EQ(-EINVAL, set_param("fast_period_ms", "0"));
+	EXPECT_EQ(-EINVAL, set_param("window_ms", "99"));
+	EXPECT_EQ(-EINVAL, set_param("hold_ms", "600001"));
+	EXPECT_EQ(-EINVAL, set_param("hold_ms", "-1"));
+	EXPECT_EQ(0, set_param("period_ms", "250"));
+	EXPECT_EQ(250, get_param("period_ms"));
+	EXPECT_EQ(0, set_param("window_ms", "100"));
+	EXPECT_EQ(100, get_param("window_ms"));
+	EXPECT_EQ(0, set_param("hold_ms", "0"));
+	EXPECT_EQ(0, get_param("hold_ms"));
+	restore_defaults();
+	EXPECT_EQ(1000, get_param("period_ms"));
+}
+
+/* The timer runs period_ms apart while the level is none. */
+TEST(period_ms_sets_the_sampling_rate)
+{
+	long long e0, e1, slow, fast;
+	char *t;
+
+	t = ms_slurp(PRESSURE);
+	ASSERT_TRUE(t != NULL);
+	if (level_of(t, "system") != 0)
+		SKIP(free(t); return, "system level is not none");
+	e0 = kv(t, "system", "evaluations", "total");
+	free(t);
+	spin_ms(1000);
+	t = ms_slurp(PRESSURE);
+	e1 = kv(t, "system", "evaluations", "total");
+	free(t);
+	slow = e1 - e0;
+
+	ASSERT_EQ(0, set_param("period_ms", "20"));
+	t = ms_slurp(PRESSURE);
+	e0 = kv(t, "system", "evaluations", "total");
+	free(t);
+	spin_ms(1000);
+	t = ms_slurp(PRESSURE);
+	e1 = kv(t, "system", "evaluations", "total");
+	free(t);
+	fast = e1 - e0;
+	restore_defaults();
+	TH_LOG("evaluations in 1 s: %lld at period_ms=1000, %lld at period_ms=20", slow, fast);
+	/* 50 ticks expected at 20 ms; the jiffy granularity may round it. */
+	EXPECT_GE(fast, 15);
+	EXPECT_LE(slow, 4);
+}
+
+TEST(window_ms_bounds_the_window)
+{
+	long long worst = 0;
+
+	ASSERT_EQ(0, set_param("window_ms", "200"));
+	ASSERT_EQ(0, set_param("period_ms", "20"));
+	for (int i = 0; i < 40; i++) {
+		char *t = ms_slurp(PRESSURE);
+		long long w;
+
+		ASSERT_TRUE(t != NULL);
+		w = kv(t, "system", "window_elapsed_ms", NULL);
+		free(t);
+		if (w > worst)
+			worst = w;
+		spin_ms(20);
+	}
+	restore_defaults();
+	TH_LOG("longest window seen: %lld ms (window_ms=200)", worst);
+	EXPECT_LT(worst, 200);
+	EXPECT_GT(worst, 20);
+}
+
+static int reload(const char *params)
+{
+	int fd, ret;
+
+	ret = ms_unload_module("memscope");
+	if (ret)
+		return ret;
+	fd = open(MEMSCOPE_KO, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST(orders_param_selects_orders)
+{
+	static struct ms_view v;
+	char scope[48], *t;
+
+	ASSERT_EQ(0, reload("orders=2,5"));
+	t = ms_slurp(PARAMS "orders");
+	ASSERT_TRUE(t != NULL);
+	EXPECT_EQ(0, strcmp(t, "2,5\n"));
+	free(t);
+
+	t = ms_slurp(PRESSURE);
+	ASSERT_TRUE(t != NULL);
+	ASSERT_EQ(0, ms_read_buddy(BUDDY, &v));
+	snprintf(scope, sizeof(scope), "node%d/%s", v.z[0].node, v.z[0].name);
+	EXPECT_GE(kv(t, scope, "order_blocks", "2"), 0);
+	EXPECT_GE(kv(t, scope, "order_blocks", "5"), 0);
+	EXPECT_EQ(-1, kv(t, scope, "order_blocks", "1"));
+	EXPECT_EQ(-1, kv(t, scope, "order_blocks", "3"));
+	free(t);
+	/* An order the kernel does not have is refused at load. */
+	EXPECT_EQ(-EINVAL, reload("orders=99"));
+	EXPECT_FALSE(ms_module_loaded("memscope"));
+	ASSERT_EQ(0, ms_load_module(MEMSCOPE_KO));
+}
+
+FIXTURE(hog) {
+	char scope[48];
+	int node;
+	char zone[16];
+	char boost_factor[32];
+};
+
+#define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
+
+/*
+ * Zones below the one ordinary allocations use (DMA under DMA32 on x86)
+ * serve them too once that zone is below its low watermark, as long as
+ * they are above their own watermark plus lowmem_reserve. Take them down
+ * to their min first with zone-specific allocations, so the hog's pages
+ * come from the target zone alone and move it precisely.
+ */
+static void drain_lower_zones(struct __test_metadata *_metadata, int node,
+			      const char *target)
+{
+	static struct ms_zoneinfo zi[32];
+	int n = ms_read_zoneinfo(zi, 32);
+
+	for (int i = 0; i < n && strcmp(zi[i].name, target); i++) {
+		const char *mode = !strcmp(zi[i].name, "DMA") ? "dma" :
+				   !strcmp(zi[i].name, "DMA32") ? "dma32" : NULL;
+		char cmd[64];
+
+		if (zi[i].node != node || !zi[i].populated || !mode)
+			continue;
+		snprintf(cmd, sizeof(cmd), "hog_take %lu %s", zi[i].free, mode);
+		/* Stops with ENOMEM at the zone's min watermark: expected. */
+		ASSERT_EQ(-ENOMEM, ms_write_str(HELPER_CTL, cmd));
+		TH_LOG("took zone %s down to its min watermark first", zi[i].name);
+	}
+}
+
+FIXTURE_SETUP(hog)
+{
+	char *list;
+	int ret;
+
+	if (!ms_module_loaded("memscope_test")) {
+		ret = ms_load_module(HELPER_KO);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
+	}
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	/*
+	 * Fallbacks while the hog drains a zone make the kernel boost its
+	 * watermarks (memscope shows boosted ones, as the allocator uses):
+	 * switch boosting off so the watermarks stay where the test aimed.
+	 */
+	list = ms_slurp(BOOST_SYSCTL);
+	ASSERT_TRUE(list != NULL);
+	snprintf(self->boost_factor, sizeof(self->boost_factor), "%s", list);
+	free(list);
+	ASSERT_EQ(0, ms_write_str(BOOST_SYSCTL, "0"));
+	/* Where do ordinary unmovable allocations come from? */
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_take 1 nowait"));
+	list = ms_slurp(HELPER_CTL);
+	ASSERT_TRUE(list != NULL);
+	ASSERT_EQ(2, sscanf(strstr(list, "hog ") ?: "", "hog %d %15s", &self->node, self->zone));
+	free(list);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
+	drain_lower_zones(_metadata, self->node, self->zone);
+}
+
+FIXTURE_TEARDOWN(hog)
+{
+	ms_write_str(HELPER_CTL, "hog_release all");
+	restore_defaults();
+	if (self->boost_factor[0])
+		ms_write_str(BOOST_SYSCTL, self->boost_factor);
+}
+
+struct zstate {
+	long long usable, min, low, high;
+	int level, sys;
+};
+
+static int read_state(const char *scope, struct zstate *z, char **keep)
+{
+	char *t = ms_slurp(PRESSURE);
+
+	if (!t)
+		return -1;
+	z->usable = kv(t, scope, "usable_free_pages", NULL);
+	z->min = kv(t, scope, "watermark_pages", "min");
+	z->low = kv(t, scope, "watermark_pages", "low");
+	z->high = kv(t, scope, "watermark_pages", "high");
+	z->level = level_of(t, scope);
+	z->sys = level_of(t, "system");
+	if (keep)
+		*keep = t;
+	else
+		free(t);
+	return z->usable < 0 || z->level < 0 ? -1 : 0;
+}
+
+static int take(long long pages, const char *mode)
+{
+	char cmd[64];
+
+	if (pages <= 0)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "hog_take %lld %s", pages, mode);
+	return ms_write_str(HELPER_CTL, cmd);
+}
+
+static int give_back(long long pages)
+{
+	char cmd[64];
+
+	if (pages <= 0)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "hog_release %lld", pages);
+	return ms_write_str(HELPER_CTL, cmd);
+}
+
+/*
+ * Take pages until the zone's usable free is in (lo, hi]; 0 when there.
+ * Per-CPU list refills move free memory in batches, so approach the band
+ * in shrinking steps, and treat a failed take near the floor as a reason
+ * to look again rather than an error.
+ */
+static int descend_into(const char *scope, int level, struct zstate *z,
+			long long *lowest_seen)
+{
+	for (int i = 0; i < 200; i++) {
+		long long gap, lo, hi;
+		int ret;
+
+		if (read_state(scope, z, NULL))
+			return -1;
+		/* The band of @level, two pages in from either line. */
+		lo = (level == 1 ? z->low : z->min) + 2;
+		hi = (level == 1 ? z->high : z->low) - 2;
+		if (z->usable < *lowest_seen)
+			*lowest_seen = z->usable;
+		if (z->usable > lo && z->usable <= hi)
+			return 0;
+		if (z->usable <= lo)
+			return -1;	/* overshot */
+		gap = z->usable - (lo + hi) / 2;
+		ret = take(gap > 64 ? gap * 3 / 4 : (gap + 1) / 2, "nowait");
+		if (ret && ret != -ENOMEM)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * The level of the zone ordinary allocations use rises none -> low ->
+ * medium -> critical as its usable free memory falls through high, low and
+ * min, and falls back only with hysteresis: one watermark step above the
+ * entry line, held for hold_ms.
+ */
+TEST_F(hog, levels_rise_in_order_and_fall_with_hysteresis)
+{
+	long long lowest_seen = 1LL << 62, step, mark_min, t0;
+	int seen_zone[5] = {}, sys_prev = 0;
+	struct zstate z;
+	char *text;
+
+	ASSERT_EQ(0, set_param("hold_ms", "600"));
+	ASSERT_EQ(0, set_param("fast_period_ms", "20"));
+	ASSERT_EQ(0, set_param("period_ms", "20"));
+	ASSERT_EQ(0, ms_write_str(PRESSURE, "mark"));
+	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
+	ASSERT_EQ(0, z.level) TH_LOG("%s starts at level %d", self->scope, z.level);
+	step = z.high - z.low;
+	TH_LOG("%s: usable %lld, watermarks min %lld low %lld high %lld",
+	       self->scope, z.usable, z.min, z.low, z.high);
+
+	/* none -> low -> medium, observed at each step. */
+	for (int target = 1; target <= 2; target++) {
+		ASSERT_EQ(0, descend_into(self->scope, target, &z, &lowest_seen))
+			TH_LOG("could not bring usable free into the %s band: at %lld",
+			       levels[target], z.usable);
+		for (t0 = now_ms(); now_ms() - t0 < 2000 && z.level != target; )
+			ASSERT_EQ(0, read_state(self->scope, &z, NULL));
+		if (z.usable < lowest_seen)
+			lowest_seen = z.usable;
+		TH_LOG("usable %lld: zone level %s, system %s", z.usable,
+		       levels[z.level], levels[z.sys]);
+		EXPECT_EQ(target, z.level);
+		EXPECT_GE(z.sys, sys_prev);
+		sys_prev = z.sys;
+		seen_zone[z.level] = 1;
+	}
+
+	/*
+	 * Below min nothing that allocates may run (reading a file would
+	 * enter direct reclaim), so take atomically, spin while the timer
+	 * samples, and give back enough to land between min and low.
+	 */
+	{
+		long long below = z.min * 3 / 4, back;
+
+		ASSERT_EQ(0, take(z.usable - below, "atomic"));
+		spin_ms(300);
+		back = (z.min + z.low) / 2 - below;
+		ASSERT_EQ(0, give_back(back));
+	}
+	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
+	TH_LOG("back to usable %lld: zone level %s, system %s", z.usable,
+	       levels[z.level], levels[z.sys]);
+	/* Critical was entered, and between min and low it stays (hysteresis). */
+	EXPECT_EQ(3, z.level);
+	EXPECT_GE(z.sys, sys_prev);
+	spin_ms(800);
+	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
+	EXPECT_EQ(3, z.level) TH_LOG("left critical at usable %lld <= low %lld", z.usable, z.low);
+
+	/* Into (high, high + step]: after hold_ms only down to low. */
+	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
+	ASSERT_EQ(0, give_back(z.high + step / 2 - z.usable));
+	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
+	EXPECT_EQ(3, z.level) TH_LOG("dropped before hold_ms at usable %lld", z.usable);
+	spin_ms(900);
+	ASSERT_EQ(0, read_state(self->scope, &z, &text));
+	TH_LOG("usable %lld (high %lld + step %lld): level %s", z.usable, z.high, step,
+	       levels[z.level]);
+	if (z.usable > z.high && z.usable <= z.high + step)
+		EXPECT_EQ(1, z.level);
+	mark_min = kv(text, self->scope, "lowest_usable_pages", "mark");
+	EXPECT_LE(mark_min, z.min) TH_LOG("critical was entered, so the minimum is below min");
+	EXPECT_LE(mark_min, lowest_seen);
+	for (int l = 1; l <= 3; l++) {
+		EXPECT_GT(kv(text, self->scope, "time_in_level_ms", levels[l]), 0) {
+			TH_LOG("no time accounted in %s", levels[l]);
+		}
+	}
+	free(text);
+
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	spin_ms(900);
+	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
+	EXPECT_EQ(0, z.level);
+	seen_zone[0] = 1;
+	EXPECT_TRUE(seen_zone[1] && seen_zone[2]);
+}
+
+TEST_HARNESS_MAIN
