@@ -14,6 +14,9 @@
  *   hog_release PAGES    give back the PAGES most recently taken
  *   hog_release all      give back everything
  * Shown as "hog NODE ZONE PAGES", one line per zone pages were taken from.
+ * Pages come from the first online node only (__GFP_THISNODE): on NUMA
+ * machines the allocator would otherwise fall back to the next node and
+ * no zone would drain the way the tests steer it.
  *
  * Order-0 pages pass through per-CPU lists, which NR_FREE_PAGES and the
  * watermark checks do not count: an allocation refills them from the buddy
@@ -68,7 +71,8 @@ static int mst_hog_take(unsigned long n, gfp_t gfp)
 	int ret = 0;
 
 	while (n--) {
-		page = alloc_page(gfp | __GFP_NOWARN);
+		page = alloc_pages_node(first_online_node,
+					gfp | __GFP_THISNODE | __GFP_NOWARN, 0);
 		if (!page) {
 			ret = -ENOMEM;
 			break;
