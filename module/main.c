@@ -13,6 +13,7 @@
 #include <linux/module.h>
 
 #include "memscope.h"
+#include "notify.h"
 #include "pressure.h"
 
 /*
@@ -33,6 +34,10 @@ static const struct ms_feature ms_features[] = {
 	/* Pressure is ready before the hooks can poke it, stops after them. */
 	{ "pressure", ms_pressure_init, ms_pressure_exit },
 	{ "pressure view", ms_pressure_view_init, NULL },
+	/* Subscribers last: the device appears once everything feeding it runs. */
+	{ "notify", ms_notify_init, ms_notify_exit },
+	{ "notify device", ms_notify_dev_init, ms_notify_dev_exit },
+	{ "events view", ms_notify_view_init, NULL },
 };
 
 static struct dentry *ms_debugfs_dir;

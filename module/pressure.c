@@ -28,6 +28,7 @@
 #include <linux/vmstat.h>
 
 #include "memscope.h"
+#include "notify.h"
 #include "pressure.h"
 
 const char * const ms_level_names[MS_NR_LEVELS] = {
@@ -163,6 +164,11 @@ static void ms_level_update(struct ms_level_state *ls, enum ms_level target,
 	ms_level_account(ls, now);
 	relaxed = max(relaxed, target);
 	if (target > ls->level) {
+		enum ms_level l;
+
+		for (l = ls->level + 1; l <= target; l++)
+			if (!ls->reached_ns[l])
+				ls->reached_ns[l] = now;
 		ls->level = target;
 		ls->entered_ns = now;
 		ls->relax_since_ns = 0;
@@ -274,6 +280,8 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	ms_hooks_take_max_stall(&p->max_reclaim_stall_ns, &p->max_compact_stall_ns);
 	p->win.stall_ns[0] = max(p->win.stall_ns[0], p->max_reclaim_stall_ns);
 	p->win.stall_ns[1] = max(p->win.stall_ns[1], p->max_compact_stall_ns);
+	p->notify_stall_ns[0] = max(p->notify_stall_ns[0], p->max_reclaim_stall_ns);
+	p->notify_stall_ns[1] = max(p->notify_stall_ns[1], p->max_compact_stall_ns);
 
 	p->kswapd_awake = 0;
 	for_each_online_node(nid)
@@ -347,6 +355,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	p->available = si_mem_available();
 	p->lowest_available = min(p->lowest_available, p->available);
 	p->lowest_available_mark = min(p->lowest_available_mark, p->available);
+	ms_notify_kick();
 }
 
 static void ms_pressure_evaluate_locked(void)

@@ -34,6 +34,12 @@ struct ms_level_state {
 	u64 relax_since_ns;	/* a lower level has been justified since (0: not) */
 	u64 accounted_ns;	/* time_in_ns[] is accounted up to here */
 	u64 time_in_ns[MS_NR_LEVELS];
+	/*
+	 * When each level was first reached since notifications last
+	 * looked (0: not reached): a brief peak between two passes of the
+	 * notification work is still reported, with its own time.
+	 */
+	u64 reached_ns[MS_NR_LEVELS];
 };
 
 struct ms_zone_pressure {
@@ -80,6 +86,7 @@ struct ms_pressure {
 	struct ms_window win;
 	u64 max_reclaim_stall_ns;	/* longest since the last evaluation */
 	u64 max_compact_stall_ns;
+	u64 notify_stall_ns[2];		/* longest since notify last looked */
 	u64 oom_seen_ns;		/* last time an OOM kill was counted */
 	unsigned int nr_watch_orders;
 	unsigned int watch_orders[MS_MAX_WATCH_ORDERS];

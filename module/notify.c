@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope: subscribers of /dev/memscope, their triggers and record queues.
+ *
+ * Every pressure evaluation (timer, hook poke or read, in any context)
+ * ends in ms_notify_kick(), which only queues a work item. The work takes
+ * one snapshot of the pressure state and runs every subscriber's triggers
+ * against it in process context: nothing here runs inside a tracepoint
+ * probe or with allocator locks held, and every subscriber is woken
+ * (mem_notify's wake-only-some was rejected for fairness).
+ *
+ * Triggers are edge-triggered: a record when the condition becomes true,
+ * then nothing until it has cleared (with a re-arm threshold above the
+ * firing one, so it does not flap). A per-descriptor minimum interval
+ * delays and merges records, never drops them. A full queue drops its
+ * oldest record and counts it; the next record read carries the count.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include "memscope.h"
+#include "notify.h"
+#include "pressure.h"
+
+static unsigned int max_triggers = 16;
+static unsigned int queue_len = 32;
+
+static int ms_set_max_triggers(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 256);
+}
+
+static int ms_set_queue_len(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 4, 4096);
+}
+
+static const struct kernel_param_ops ms_max_triggers_ops = {
+	.set = ms_set_max_triggers,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops ms_queue_len_ops = {
+	.set = ms_set_queue_len,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_triggers, &ms_max_triggers_ops, &max_triggers, 0644);
+MODULE_PARM_DESC(max_triggers, "triggers per open /dev/memscope (1..256, default 16; applies to later opens)");
+module_param_cb(queue_len, &ms_queue_len_ops, &queue_len, 0644);
+MODULE_PARM_DESC(queue_len, "records queued per open /dev/memscope (4..4096, default 32; applies to later opens)");
+
+static LIST_HEAD(ms_subscribers);
+static DEFINE_MUTEX(ms_subs_mutex);
+static atomic_t ms_nr_subscribers = ATOMIC_INIT(0);
+static unsigned int ms_next_sub_id;
+
+static DEFINE_SPINLOCK(ms_log_lock);
+static struct ms_event_log_entry ms_log[MS_EVENT_LOG_LEN];
+static unsigned int ms_log_next;
+static u64 ms_log_total;
+
+/* One consistent view of the pressure state for a notification pass. */
+struct ms_snap {
+	u64 now;
+	enum ms_level sys_level;
+	unsigned long available;
+	unsigned long usable, wmark[NR_WMARK];	/* sums over all zones */
+	struct ms_reclaim_totals totals;
+	u64 stall_ns[2];			/* longest since the last pass */
+	u64 sys_reached[MS_NR_LEVELS];		/* levels reached since the last pass */
+	unsigned int nr_zones;
+	struct ms_zone_pressure *zones;
+};
+
+static struct ms_snap ms_snap;	/* only the (non-reentrant) work uses it */
+
+static void ms_notify_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ms_notify_work, ms_notify_workfn);
+
+void ms_notify_kick(void)
+{
+	/* IRQ-safe; nothing to do (and nothing set up) without subscribers. */
+	if (atomic_read(&ms_nr_subscribers))
+		mod_delayed_work(system_highpri_wq, &ms_notify_work, 0);
+}
+
+static u64 ms_pages_to_bytes(unsigned long pages)
+{
+	return (u64)pages << PAGE_SHIFT;
+}
+
+static struct zone *ms_slot_zone(int slot)
+{
+	return &NODE_DATA(slot / MAX_NR_ZONES)->node_zones[slot % MAX_NR_ZONES];
+}
+
+static int ms_find_zone_slot(const struct memscope_trigger *t)
+{
+	char name[MEMSCOPE_ZONE_NAME_LEN];
+	struct zone *zone;
+
+	memcpy(name, t->zone, sizeof(name));
+	name[sizeof(name) - 1] = '\0';
+	for (zone = ms_first_zone(); zone; zone = ms_next_zone(zone))
+		if (zone_to_nid(zone) == t->node && !strcmp(zone->name, name))
+			return zone_to_nid(zone) * MAX_NR_ZONES + zone_idx(zone);
+	return -ENOENT;
+}
+
+static int ms_trigger_validate(struct memscope_trigger *t, int *slot)
+{
+	const u32 known = MEMSCOPE_TRIGF_ZONE | MEMSCOPE_TRIGF_CLEAR |
+			  MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT;
+	bool zoned = t->flags & MEMSCOPE_TRIGF_ZONE;
+
+	if (t->flags & ~known || t->reserved0 || t->reserved[0] || t->reserved[1])
+		return -EINVAL;
+	*slot = -1;
+	if (zoned) {
+		if (t->kind != MEMSCOPE_TRIG_LEVEL && t->kind != MEMSCOPE_TRIG_HEADROOM &&
+		    t->kind != MEMSCOPE_TRIG_ORDER)
+			return -EINVAL;
+		*slot = ms_find_zone_slot(t);
+		if (*slot < 0)
+			return *slot;
+	} else if (t->kind == MEMSCOPE_TRIG_HEADROOM) {
+		return -EINVAL;
+	}
+	switch (t->kind) {
+	case MEMSCOPE_TRIG_LEVEL:
+		if (t->level < MEMSCOPE_LEVEL_LOW || t->level > MEMSCOPE_LEVEL_OOM)
+			return -EINVAL;
+		break;
+	case MEMSCOPE_TRIG_HEADROOM:
+		if (t->level > MEMSCOPE_WMARK_HIGH)
+			return -EINVAL;
+		fallthrough;
+	case MEMSCOPE_TRIG_AVAILABLE:
+	case MEMSCOPE_TRIG_ORDER:
+		if (t->kind == MEMSCOPE_TRIG_ORDER && t->order >= MAX_ORDER)
+			return -ERANGE;
+		if (!t->threshold)
+			return -EINVAL;
+		if (!t->rearm)
+			t->rearm = t->threshold + max_t(u64, t->threshold / 8, 1);
+		if (t->rearm < t->threshold)
+			return -ERANGE;
+		break;
+	case MEMSCOPE_TRIG_STALL:
+		if (!t->threshold)
+			return -EINVAL;
+		if (!(t->flags & (MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT)))
+			t->flags |= MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT;
+		break;
+	case MEMSCOPE_TRIG_ALLOC_FAIL:
+		if (t->order >= MAX_ORDER)
+			return -ERANGE;
+		break;
+	case MEMSCOPE_TRIG_OOM:
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static u64 ms_failures_from(const struct ms_reclaim_totals *t, unsigned int order)
+{
+	u64 n = 0;
+
+	for (; order < MAX_ORDER; order++)
+		n += t->alloc_failures[order];
+	return n;
+}
+
+static unsigned long ms_blocks_ge(struct zone *zone, unsigned int order)
+{
+	unsigned long nr_free[MAX_ORDER], n = 0;
+	unsigned int o;
+
+	ms_zone_nr_free(zone, nr_free);
+	for (o = order; o < MAX_ORDER; o++)
+		n += nr_free[o] << (o - order);
+	return n;
+}
+
+static u64 ms_order_value(const struct ms_trigger *tr, const struct ms_snap *s)
+{
+	unsigned int i;
+	u64 n = 0;
+
+	if (tr->zone_slot >= 0)
+		return ms_blocks_ge(ms_slot_zone(tr->zone_slot), tr->t.order);
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->zones[i].populated)
+			n += ms_blocks_ge(ms_slot_zone(i), tr->t.order);
+	return n;
+}
+
+int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
+{
+	struct ms_trigger *tr;
+	unsigned long flags;
+	int slot, ret;
+
+	ret = ms_trigger_validate(t, &slot);
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&sub->lock, flags);
+	if (sub->nr_triggers == sub->max_triggers) {
+		spin_unlock_irqrestore(&sub->lock, flags);
+		return -ENOSPC;
+	}
+	tr = &sub->triggers[sub->nr_triggers++];
+	memset(tr, 0, sizeof(*tr));
+	t->id = ++sub->next_trigger_id;
+	tr->t = *t;
+	tr->zone_slot = slot;
+	/* Event-like triggers count from now, not from load. */
+	tr->seen_count = U64_MAX;
+	tr->added_ns = ktime_get_ns();
+	spin_unlock_irqrestore(&sub->lock, flags);
+	/* Evaluate now: a condition that already holds is reported at once. */
+	ms_pressure_refresh();
+	return 0;
+}
+
+int ms_subscriber_del(struct ms_subscriber *sub, u32 id)
+{
+	unsigned long flags;
+	unsigned int i;
+	int ret = -ENOENT;
+
+	spin_lock_irqsave(&sub->lock, flags);
+	for (i = 0; i < sub->nr_triggers; i++) {
+		if (sub->triggers[i].t.id == id) {
+			sub->triggers[i] = sub->triggers[--sub->nr_triggers];
+			ret = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&sub->lock, flags);
+	return ret;
+}
+
+void ms_subscriber_clear(struct ms_subscriber *sub)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sub->lock, flags);
+	sub->nr_triggers = 0;
+	sub->count = 0;
+	sub->head = 0;
+	spin_unlock_irqrestore(&sub->lock, flags);
+}
+
+int ms_subscriber_set_interval(struct ms_subscriber *sub, u64 ns)
+{
+	unsigned long flags;
+
+	if (ns > 3600ULL * NSEC_PER_SEC)
+		return -ERANGE;
+	spin_lock_irqsave(&sub->lock, flags);
+	sub->interval_ns = ns;
+	spin_unlock_irqrestore(&sub->lock, flags);
+	return 0;
+}
+
+bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev)
+{
+	unsigned long flags;
+	bool got = false;
+
+	spin_lock_irqsave(&sub->lock, flags);
+	if (sub->count) {
+		*ev = sub->ring[sub->head];
+		ev->dropped = sub->drops_unreported;
+		got = true;
+	}
+	spin_unlock_irqrestore(&sub->lock, flags);
+	return got;
+}
+
+void ms_subscriber_consume(struct ms_subscriber *sub, const struct memscope_event *ev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sub->lock, flags);
+	/* Unless the queue overflowed meanwhile and dropped it already. */
+	if (sub->count && sub->ring[sub->head].seq == ev->seq) {
+		sub->head = (sub->head + 1) % sub->ring_len;
+		sub->count--;
+		sub->read++;
+		sub->drops_unreported -= min(sub->drops_unreported, ev->dropped);
+	}
+	spin_unlock_irqrestore(&sub->lock, flags);
+}
+
+static void ms_log_event(const struct ms_subscriber *sub, const struct memscope_event *ev)
+{
+	unsigned long flags;
+	struct ms_event_log_entry *e;
+
+	spin_lock_irqsave(&ms_log_lock, flags);
+	e = &ms_log[ms_log_next];
+	ms_log_next = (ms_log_next + 1) % MS_EVENT_LOG_LEN;
+	ms_log_total++;
+	e->timestamp_ns = ev->timestamp_ns;
+	e->sub_id = sub->id;
+	e->pid = sub->pid;
+	e->ev = *ev;
+	spin_unlock_irqrestore(&ms_log_lock, flags);
+}
+
+void ms_notify_log_copy(struct ms_event_log_entry *out, unsigned int *n, u64 *total)
+{
+	unsigned long flags;
+	unsigned int i, k = 0;
+
+	spin_lock_irqsave(&ms_log_lock, flags);
+	*total = ms_log_total;
+	for (i = 0; i < MS_EVENT_LOG_LEN; i++) {
+		unsigned int idx = (ms_log_next + i) % MS_EVENT_LOG_LEN;
+
+		if (ms_log[idx].timestamp_ns)
+			out[k++] = ms_log[idx];
+	}
+	spin_unlock_irqrestore(&ms_log_lock, flags);
+	*n = k;
+}
+
+/* Fill and queue one record; called with sub->lock held. */
+static void ms_queue_event(struct ms_subscriber *sub, struct ms_trigger *tr,
+			   const struct ms_snap *s, u32 reason, u64 value)
+{
+	struct memscope_event *ev;
+	unsigned int tail;
+
+	if (sub->count == sub->ring_len) {
+		/* Keep the newest: the oldest record is the least useful. */
+		sub->head = (sub->head + 1) % sub->ring_len;
+		sub->count--;
+		sub->dropped++;
+		sub->drops_unreported++;
+	}
+	tail = (sub->head + sub->count) % sub->ring_len;
+	ev = &sub->ring[tail];
+	memset(ev, 0, sizeof(*ev));
+	ev->size = sizeof(*ev);
+	ev->version = MEMSCOPE_ABI_VERSION;
+	ev->trigger_id = tr->t.id;
+	ev->seq = ++sub->seq;
+	ev->timestamp_ns = tr->fired_ns;
+	ev->kind = tr->t.kind;
+	ev->reason = reason;
+	ev->level = s->sys_level;
+	ev->order = tr->t.order;
+	ev->available_bytes = ms_pages_to_bytes(s->available);
+	ev->value = value;
+	ev->merged = max_t(u64, tr->merged, 1);
+	ev->page_size = PAGE_SIZE;
+	if (tr->zone_slot >= 0) {
+		const struct ms_zone_pressure *z = &s->zones[tr->zone_slot];
+
+		ev->node = tr->zone_slot / MAX_NR_ZONES;
+		strscpy(ev->zone, ms_slot_zone(tr->zone_slot)->name, sizeof(ev->zone));
+		ev->zone_level = z->ls.level;
+		ev->free_bytes = ms_pages_to_bytes(z->usable);
+		ev->min_bytes = ms_pages_to_bytes(z->wmark[WMARK_MIN]);
+		ev->low_bytes = ms_pages_to_bytes(z->wmark[WMARK_LOW]);
+		ev->high_bytes = ms_pages_to_bytes(z->wmark[WMARK_HIGH]);
+	} else {
+		ev->node = -1;
+		ev->zone_level = s->sys_level;
+		ev->free_bytes = ms_pages_to_bytes(s->usable);
+		ev->min_bytes = ms_pages_to_bytes(s->wmark[WMARK_MIN]);
+		ev->low_bytes = ms_pages_to_bytes(s->wmark[WMARK_LOW]);
+		ev->high_bytes = ms_pages_to_bytes(s->wmark[WMARK_HIGH]);
+	}
+	if (tr->t.kind == MEMSCOPE_TRIG_ORDER)
+		ev->order_blocks = value;
+	sub->count++;
+	sub->queued++;
+	sub->last_delivery_ns = s->now;
+	tr->merged = 0;
+	tr->fired_total++;
+	ms_log_event(sub, ev);
+}
+
+/*
+ * The trigger's state now: *fire when its condition holds, *clear when it
+ * has cleared by the re-arm rule; *value is what it measured, *when the
+ * time the condition was first seen if earlier than this snapshot (else 0).
+ */
+static void ms_trigger_check(struct ms_trigger *tr, const struct ms_snap *s,
+			     bool *fire, bool *clear, u64 *value, u64 *when)
+{
+	const struct memscope_trigger *t = &tr->t;
+	u64 count;
+
+	*fire = false;
+	*clear = false;
+	*value = 0;
+	*when = 0;
+	switch (t->kind) {
+	case MEMSCOPE_TRIG_LEVEL: {
+		const u64 *reached = tr->zone_slot >= 0 ?
+				     s->zones[tr->zone_slot].ls.reached_ns : s->sys_reached;
+		u32 level = tr->zone_slot >= 0 ? s->zones[tr->zone_slot].ls.level : s->sys_level;
+		u32 l;
+
+		*value = level;
+		*fire = level >= t->level;
+		*clear = !*fire;
+		/* Reached since the last pass (after the trigger was added)? */
+		for (l = t->level; l < MS_NR_LEVELS; l++) {
+			if (reached[l] > tr->added_ns && (!*when || reached[l] < *when)) {
+				*when = reached[l];
+				*fire = true;
+			}
+		}
+		return;
+	}
+	case MEMSCOPE_TRIG_AVAILABLE:
+		*value = ms_pages_to_bytes(s->available);
+		break;
+	case MEMSCOPE_TRIG_HEADROOM: {
+		const struct ms_zone_pressure *z = &s->zones[tr->zone_slot];
+		unsigned long w = z->wmark[t->level];
+
+		*value = z->usable > w ? ms_pages_to_bytes(z->usable - w) : 0;
+		break;
+	}
+	case MEMSCOPE_TRIG_ORDER:
+		*value = ms_order_value(tr, s);
+		break;
+	case MEMSCOPE_TRIG_STALL:
+		*value = max(t->flags & MEMSCOPE_TRIGF_STALL_RECLAIM ? s->stall_ns[0] : 0,
+			     t->flags & MEMSCOPE_TRIGF_STALL_COMPACT ? s->stall_ns[1] : 0);
+		*fire = *value >= t->threshold;
+		*clear = true;		/* every long stall is an event of its own */
+		return;
+	case MEMSCOPE_TRIG_ALLOC_FAIL:
+	case MEMSCOPE_TRIG_OOM:
+		count = t->kind == MEMSCOPE_TRIG_OOM ? s->totals.oom_kills :
+			ms_failures_from(&s->totals, t->order);
+		if (tr->seen_count == U64_MAX)
+			tr->seen_count = count;
+		*value = count - tr->seen_count;
+		tr->seen_count = count;
+		*fire = *value > 0;
+		*clear = true;
+		return;
+	}
+	*fire = *value < t->threshold;
+	*clear = *value >= t->rearm;
+}
+
+/* Run one subscriber's triggers; true if it has records to read. */
+static bool ms_subscriber_run(struct ms_subscriber *sub, const struct ms_snap *s,
+			      u64 *next_due)
+{
+	bool throttled, fire, clear;
+	unsigned long flags;
+	unsigned int i;
+	u64 value, when;
+	u32 reason;
+
+	spin_lock_irqsave(&sub->lock, flags);
+	throttled = sub->interval_ns && sub->queued &&
+		    s->now < sub->last_delivery_ns + sub->interval_ns;
+	for (i = 0; i < sub->nr_triggers; i++) {
+		struct ms_trigger *tr = &sub->triggers[i];
+
+		ms_trigger_check(tr, s, &fire, &clear, &value, &when);
+		reason = 0;
+		if (fire && !tr->fired) {
+			reason = MEMSCOPE_REASON_FIRED;
+			tr->fired = true;
+			tr->fired_ns = when ?: s->now;
+		} else if (tr->fired && clear) {
+			tr->fired = false;
+			if (tr->t.flags & MEMSCOPE_TRIGF_CLEAR)
+				reason = MEMSCOPE_REASON_CLEARED;
+		}
+		if (reason) {
+			tr->merged++;
+			tr->pending = true;
+			tr->pending_reason = reason;
+			if (reason == MEMSCOPE_REASON_CLEARED)
+				tr->fired_ns = s->now;
+		}
+		if (!tr->pending)
+			continue;
+		if (throttled) {
+			*next_due = min(*next_due, sub->last_delivery_ns + sub->interval_ns);
+			continue;
+		}
+		/* The record describes the state now, with the latest reason. */
+		ms_queue_event(sub, tr, s, tr->pending_reason, value);
+		tr->pending = false;
+		throttled = sub->interval_ns != 0;
+	}
+	spin_unlock_irqrestore(&sub->lock, flags);
+	return sub->count != 0;
+}
+
+static void ms_take_snapshot(struct ms_snap *s)
+{
+	struct ms_pressure *p = &ms_pressure;
+	unsigned int i;
+	int w;
+
+	spin_lock_irq(&p->lock);
+	s->now = p->last_eval_ns;
+	s->sys_level = p->sys.level;
+	s->available = p->available;
+	s->totals = p->totals;
+	s->stall_ns[0] = p->notify_stall_ns[0];
+	s->stall_ns[1] = p->notify_stall_ns[1];
+	p->notify_stall_ns[0] = 0;
+	p->notify_stall_ns[1] = 0;
+	memcpy(s->sys_reached, p->sys.reached_ns, sizeof(s->sys_reached));
+	memset(p->sys.reached_ns, 0, sizeof(p->sys.reached_ns));
+	memcpy(s->zones, p->zones, s->nr_zones * sizeof(s->zones[0]));
+	for (i = 0; i < s->nr_zones; i++)
+		memset(p->zones[i].ls.reached_ns, 0, sizeof(p->zones[i].ls.reached_ns));
+	spin_unlock_irq(&p->lock);
+
+	s->usable = 0;
+	memset(s->wmark, 0, sizeof(s->wmark));
+	for (i = 0; i < s->nr_zones; i++) {
+		if (!s->zones[i].populated)
+			continue;
+		s->usable += s->zones[i].usable;
+		for (w = WMARK_MIN; w <= WMARK_HIGH; w++)
+			s->wmark[w] += s->zones[i].wmark[w];
+	}
+}
+
+static void ms_notify_workfn(struct work_struct *work)
+{
+	struct ms_subscriber *sub;
+	u64 next_due = U64_MAX;
+
+	ms_take_snapshot(&ms_snap);
+	mutex_lock(&ms_subs_mutex);
+	list_for_each_entry(sub, &ms_subscribers, node) {
+		if (ms_subscriber_run(sub, &ms_snap, &next_due)) {
+			wake_up_interruptible_poll(&sub->wait, EPOLLIN | EPOLLRDNORM | EPOLLPRI);
+			kill_fasync(&sub->fasync, SIGIO, POLL_PRI);
+		}
+	}
+	mutex_unlock(&ms_subs_mutex);
+	/* Records held back by an interval go out when it has passed. */
+	if (next_due != U64_MAX) {
+		u64 now = ktime_get_ns();
+		u64 delay = next_due > now ? next_due - now : 0;
+
+		queue_delayed_work(system_highpri_wq, &ms_notify_work,
+				   nsecs_to_jiffies(delay) + 1);
+	}
+}
+
+struct ms_subscriber *ms_subscriber_new(void)
+{
+	struct ms_subscriber *sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+
+	if (!sub)
+		return NULL;
+	sub->max_triggers = READ_ONCE(max_triggers);
+	sub->ring_len = READ_ONCE(queue_len);
+	sub->triggers = kcalloc(sub->max_triggers, sizeof(*sub->triggers), GFP_KERNEL);
+	sub->ring = kcalloc(sub->ring_len, sizeof(*sub->ring), GFP_KERNEL);
+	if (!sub->triggers || !sub->ring) {
+		kfree(sub->triggers);
+		kfree(sub->ring);
+		kfree(sub);
+		return NULL;
+	}
+	spin_lock_init(&sub->lock);
+	init_waitqueue_head(&sub->wait);
+	sub->pid = task_tgid_nr(current);
+	sub->uid = current_fsuid();
+
+	mutex_lock(&ms_subs_mutex);
+	sub->id = ++ms_next_sub_id;
+	list_add_tail(&sub->node, &ms_subscribers);
+	atomic_inc(&ms_nr_subscribers);
+	mutex_unlock(&ms_subs_mutex);
+	return sub;
+}
+
+void ms_subscriber_free(struct ms_subscriber *sub)
+{
+	mutex_lock(&ms_subs_mutex);
+	list_del(&sub->node);
+	atomic_dec(&ms_nr_subscribers);
+	mutex_unlock(&ms_subs_mutex);
+	kfree(sub->triggers);
+	kfree(sub->ring);
+	kfree(sub);
+}
+
+void ms_notify_for_each(void (*fn)(struct ms_subscriber *sub, void *arg), void *arg)
+{
+	struct ms_subscriber *sub;
+
+	mutex_lock(&ms_subs_mutex);
+	list_for_each_entry(sub, &ms_subscribers, node)
+		fn(sub, arg);
+	mutex_unlock(&ms_subs_mutex);
+}
+
+int ms_notify_init(struct dentry *dir)
+{
+	ms_snap.nr_zones = ms_pressure.nr_zones;
+	ms_snap.zones = kcalloc(ms_snap.nr_zones, sizeof(*ms_snap.zones), GFP_KERNEL);
+	return ms_snap.zones ? 0 : -ENOMEM;
+}
+
+/* After the device is gone: no subscriber is left to kick the work. */
+void ms_notify_exit(void)
+{
+	cancel_delayed_work_sync(&ms_notify_work);
+	kfree(ms_snap.zones);
+	ms_snap.zones = NULL;
+}

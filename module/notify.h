@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memscope: low-memory notifications on /dev/memscope. notify.c holds the
+ * subscribers, their triggers and queues; notify_dev.c the char device;
+ * notify_view.c the debugfs "events" file.
+ */
+#ifndef _MEMSCOPE_NOTIFY_H
+#define _MEMSCOPE_NOTIFY_H
+
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/memscope.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
+
+struct ms_trigger {
+	struct memscope_trigger t;
+	int zone_slot;		/* index into ms_pressure.zones, -1: system-wide */
+	bool fired;		/* condition true and reported (edge state) */
+	bool pending;		/* fired while the interval held it back */
+	u32 pending_reason;
+	u64 merged;		/* firings to fold into the next record */
+	u64 seen_count;		/* ALLOC_FAIL, OOM: totals at the last look */
+	u64 fired_total;	/* records this trigger produced (events view) */
+	u64 added_ns;		/* levels reached before this are not its business */
+	u64 fired_ns;		/* when the reported condition was first seen */
+};
+
+struct ms_subscriber {
+	struct list_head node;		/* on ms_subscribers, under ms_subs_mutex */
+	spinlock_t lock;		/* everything below */
+	wait_queue_head_t wait;
+	struct fasync_struct *fasync;
+	unsigned int id;		/* for the events view */
+	pid_t pid;			/* opener, for the events view */
+	kuid_t uid;
+	unsigned int max_triggers, nr_triggers;
+	u32 next_trigger_id;
+	struct ms_trigger *triggers;	/* [max_triggers] */
+	unsigned int ring_len, head, count;
+	struct memscope_event *ring;	/* [ring_len] */
+	u64 seq, queued, read, dropped, drops_unreported;
+	u64 interval_ns, last_delivery_ns;
+};
+
+struct ms_subscriber *ms_subscriber_new(void);
+void ms_subscriber_free(struct ms_subscriber *sub);
+
+/* Validate and add; fills t->id. 0 or -errno. */
+int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t);
+int ms_subscriber_del(struct ms_subscriber *sub, u32 id);
+void ms_subscriber_clear(struct ms_subscriber *sub);
+int ms_subscriber_set_interval(struct ms_subscriber *sub, u64 ns);
+/*
+ * Copy the oldest record (false if none), then consume it once it reached
+ * the reader: a read() into a bad buffer loses nothing.
+ */
+bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev);
+void ms_subscriber_consume(struct ms_subscriber *sub, const struct memscope_event *ev);
+
+/* Called at the end of every pressure evaluation, in any context. */
+void ms_notify_kick(void);
+
+int ms_notify_init(struct dentry *dir);
+void ms_notify_exit(void);
+int ms_notify_dev_init(struct dentry *dir);
+void ms_notify_dev_exit(void);
+int ms_notify_view_init(struct dentry *dir);
+
+/* Recent events for the debugfs view. */
+struct ms_event_log_entry {
+	u64 timestamp_ns;
+	unsigned int sub_id;
+	pid_t pid;
+	struct memscope_event ev;
+};
+
+#define MS_EVENT_LOG_LEN 32
+void ms_notify_log_copy(struct ms_event_log_entry *out, unsigned int *n,
+			u64 *total);
+
+/* Walk subscribers for the view (under ms_subs_mutex). */
+void ms_notify_for_each(void (*fn)(struct ms_subscriber *sub, void *arg), void *arg);
+
+#endif /* _MEMSCOPE_NOTIFY_H */

@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/memscope: every ioctl and text command, good and bad; records,
+ * poll, O_NONBLOCK, fasync, queue overflow with drop counts, intervals,
+ * limits and permissions; and level events under a real hog arriving in
+ * order and before the OOM killer acts.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/memscope.h>
+
+#include "kselftest_harness.h"
+#include "msview.h"
+
+#define DEV "/dev/memscope"
+#define PARAMS "/sys/module/memscope/parameters/"
+#define MEMSCOPE_KO "/lib/memscope/memscope.ko"
+#define HELPER_KO "/lib/memscope/memscope_test.ko"
+#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* An address with nothing mapped behind it, unknown to the compiler. */
+static void *bad_ptr(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	munmap(p, 4096);
+	return p;
+}
+
+static int cmd(int fd, const char *line)
+{
+	return write(fd, line, strlen(line)) == (ssize_t)strlen(line) ? 0 : -errno;
+}
+
+/* Wait up to @ms for a record; 1 if readable. */
+static int wait_record(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI };
+	int n = poll(&p, 1, ms);
+
+	return n == 1 && (p.revents & (POLLIN | POLLPRI)) == (POLLIN | POLLPRI);
+}
+
+static int reload(const char *params)
+{
+	int fd, ret;
+
+	if (ms_module_loaded("memscope_test"))
+		ms_unload_module("memscope_test");
+	ret = ms_unload_module("memscope");
+	if (ret && ret != -ENOENT)
+		return ret;
+	fd = open(MEMSCOPE_KO, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static unsigned long long meminfo_kb(const char *key)
+{
+	char *t = ms_slurp("/proc/meminfo"), *p;
+	unsigned long long v = 0;
+
+	if (!t)
+		return 0;
+	p = strstr(t, key);
+	if (p)
+		v = strtoull(p + strlen(key), NULL, 10);
+	free(t);
+	return v;
+}
+
+TEST(version_and_bad_ioctls)
+{
+	int fd = open(DEV, O_RDWR);
+	__u32 v = 0;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_VERSION, &v));
+	EXPECT_EQ(MEMSCOPE_ABI_VERSION, v);
+	EXPECT_EQ(-1, ioctl(fd, _IO(MEMSCOPE_IOC_MAGIC, 0x7f)));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_VERSION, bad_ptr()));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, bad_ptr()));
+	EXPECT_EQ(EFAULT, errno);
+	v = 99;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_DEL, &v));
+	EXPECT_EQ(ENOENT, errno);
+	v = 3600001;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_SET_INTERVAL, &v));
+	EXPECT_EQ(ERANGE, errno);
+	close(fd);
+}
+
+TEST(ioctl_add_sizes_and_fields)
+{
+	struct {
+		struct memscope_trigger t;
+		__u64 future[4];
+	} big;
+	struct memscope_trigger t;
+	int fd = open(DEV, O_RDWR);
+	__u32 id;
+
+	ASSERT_GE(fd, 0);
+	memset(&t, 0, sizeof(t));
+	t.size = sizeof(t);
+	t.kind = MEMSCOPE_TRIG_LEVEL;
+	t.level = MEMSCOPE_LEVEL_CRITICAL;
+	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(1, t.id);
+	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(2, t.id);
+
+	t.size = MEMSCOPE_TRIGGER_SIZE_V1 - 8;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t.size = 1 << 20;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(E2BIG, errno);
+
+	/* A future, larger struct: fine while its new fields are zero. */
+	memset(&big, 0, sizeof(big));
+	big.t = t;
+	big.t.size = sizeof(big);
+	EXPECT_EQ(0, ioctl(fd, MEMSCOPE_IOC_ADD, &big));
+	big.future[2] = 1;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &big));
+	EXPECT_EQ(E2BIG, errno);
+
+	t.size = sizeof(t);
+	t.kind = 99;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t.kind = MEMSCOPE_TRIG_LEVEL;
+	t.level = 9;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t.level = MEMSCOPE_LEVEL_LOW;
+	t.reserved[1] = 5;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t.reserved[1] = 0;
+	t.flags = 0x80;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t.flags = MEMSCOPE_TRIGF_ZONE;
+	snprintf(t.zone, sizeof(t.zone), "NoSuchZone");
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(ENOENT, errno);
+	t.flags = 0;
+	t.kind = MEMSCOPE_TRIG_ORDER;
+	t.order = 64;
+	t.threshold = 1;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
+	EXPECT_EQ(ERANGE, errno);
+
+	id = 2;
+	EXPECT_EQ(0, ioctl(fd, MEMSCOPE_IOC_DEL, &id));
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_DEL, &id));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, ioctl(fd, MEMSCOPE_IOC_CLEAR));
+	id = 1;
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_DEL, &id));
+	EXPECT_EQ(ENOENT, errno);
+	close(fd);
+}
+
+TEST(text_commands)
+{
+	static const char *const good[] = {
+		"level medium", "level critical clear", "available below 8M above 12M",
+		"order 3 below 4", "order 2 below 1 above 3 clear", "stall 50ms",
+		"stall 1s reclaim", "alloc_fail 3", "alloc_fail order 0", "oom",
+		"interval 100ms", "del 1", "clear",
+	};
+	static const struct { const char *line; int err; } bad[] = {
+		{ "", EINVAL }, { "level", EINVAL }, { "level bogus", EINVAL },
+		{ "available below", EINVAL }, { "available below 8M above 4M", ERANGE },
+		{ "available below 99999999999999999999999", ERANGE },
+		{ "order 3 below 4 extra", EINVAL }, { "stall 5x", EINVAL },
+		{ "zone NoSuchZone level low", ENOENT }, { "headroom 2M", EINVAL },
+		{ "order 63 below 1", ERANGE }, { "frobnicate", EINVAL },
+		{ "level\x01low", EINVAL }, { "del 4242", ENOENT },
+	};
+	static struct ms_view v;
+	char line[128], longline[400];
+	int fd = open(DEV, O_RDWR);
+
+	ASSERT_GE(fd, 0);
+	for (unsigned int i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		EXPECT_EQ(0, cmd(fd, good[i])) {
+			TH_LOG("'%s'", good[i]);
+		}
+	}
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-bad[i].err, cmd(fd, bad[i].line)) {
+			TH_LOG("'%s'", bad[i].line);
+		}
+	}
+	memset(longline, 'a', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = '\0';
+	EXPECT_EQ(-EINVAL, cmd(fd, longline));
+	EXPECT_EQ(-1, write(fd, bad_ptr(), 10));
+	EXPECT_EQ(EFAULT, errno);
+
+	/* Zone-scoped forms on a real zone of this machine. */
+	ASSERT_EQ(0, ms_read_buddy(MS_DEBUGFS "/buddy", &v));
+	snprintf(line, sizeof(line), "zone %s node %d headroom min 2M", v.z[0].name, v.z[0].node);
+	EXPECT_EQ(0, cmd(fd, line));
+	snprintf(line, sizeof(line), "zone %s level low", v.z[0].name);
+	EXPECT_EQ(0, cmd(fd, line));
+	snprintf(line, sizeof(line), "zone %s order 2 below 3", v.z[0].name);
+	EXPECT_EQ(0, cmd(fd, line));
+	close(fd);
+}
+
+TEST(too_many_triggers)
+{
+	int fd = open(DEV, O_RDWR), i;
+	long long max;
+	char *s = ms_slurp(PARAMS "max_triggers");
+
+	ASSERT_GE(fd, 0);
+	ASSERT_TRUE(s != NULL);
+	max = atoll(s);
+	free(s);
+	for (i = 0; i < max; i++)
+		ASSERT_EQ(0, cmd(fd, "oom"));
+	EXPECT_EQ(-ENOSPC, cmd(fd, "oom"));
+	close(fd);
+}
+
+static void check_record(struct __test_metadata *_metadata,
+			 const struct memscope_event *ev, __u64 seq)
+{
+	EXPECT_EQ(MEMSCOPE_EVENT_SIZE_V1, ev->size);
+	EXPECT_EQ(MEMSCOPE_ABI_VERSION, ev->version);
+	EXPECT_EQ(seq, ev->seq);
+	EXPECT_LE((long long)ev->timestamp_ns, now_ns());
+	EXPECT_GT(ev->timestamp_ns, 0);
+	EXPECT_EQ((__u32)sysconf(_SC_PAGESIZE), ev->page_size);
+	EXPECT_GE(ev->merged, 1);
+}
+
+TEST(record_on_condition_already_true)
+{
+	struct memscope_event ev[2];
+	unsigned long long avail_kb;
+	int fd = open(DEV, O_RDWR | O_NONBLOCK);
+	char small[64];
+
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-1, read(fd, ev, sizeof(ev)));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, wait_record(fd, 0));
+
+	/* Available memory is always below 1 TiB: fires at once. */
+	ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	ASSERT_EQ(1, wait_record(fd, 2000));
+	EXPECT_EQ(-1, read(fd, small, sizeof(small)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, read(fd, bad_ptr(), sizeof(ev)));
+	EXPECT_EQ(EFAULT, errno);
+	/* The record that could not be copied is still there. */
+	ASSERT_EQ(sizeof(ev[0]), read(fd, ev, sizeof(ev)));
+	check_record(_metadata, &ev[0], 1);
+	EXPECT_EQ(MEMSCOPE_TRIG_AVAILABLE, ev[0].kind);
+	EXPECT_EQ(MEMSCOPE_REASON_FIRED, ev[0].reason);
+	EXPECT_EQ(1, ev[0].trigger_id);
+	EXPECT_EQ(-1, ev[0].node);
+	EXPECT_EQ(0, ev[0].dropped);
+	EXPECT_EQ(ev[0].value, ev[0].available_bytes);
+	avail_kb = meminfo_kb("MemAvailable:");
+	/* The kernel's own estimate, a moment apart: within 5% or 1 MiB. */
+	EXPECT_LE(llabs((long long)(ev[0].available_bytes / 1024) - (long long)avail_kb),
+		  (long long)(avail_kb / 20 > 1024 ? avail_kb / 20 : 1024));
+	EXPECT_GT(ev[0].free_bytes, 0);
+	EXPECT_LE(ev[0].min_bytes, ev[0].low_bytes);
+	EXPECT_LE(ev[0].low_bytes, ev[0].high_bytes);
+
+	/* Edge-triggered: nothing more while the condition just holds. */
+	EXPECT_EQ(0, wait_record(fd, 1500));
+	close(fd);
+}
+
+TEST(full_queue_drops_oldest_and_counts)
+{
+	struct memscope_event ev[16];
+	struct memscope_stats st;
+	ssize_t n;
+	int fd;
+
+	ASSERT_EQ(0, ms_write_str(PARAMS "queue_len", "4"));
+	fd = open(DEV, O_RDWR | O_NONBLOCK);
+	ms_write_str(PARAMS "queue_len", "32");
+	ASSERT_GE(fd, 0);
+	for (int i = 0; i < 7; i++)
+		ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	ASSERT_EQ(1, wait_record(fd, 2000));
+	usleep(200000);
+	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_STATS, &st));
+	EXPECT_EQ(4, st.queue_len);
+	EXPECT_EQ(7, st.triggers);
+	EXPECT_EQ(7, st.queued);
+	EXPECT_EQ(3, st.dropped);
+	n = read(fd, ev, sizeof(ev));
+	ASSERT_EQ(4 * (ssize_t)sizeof(ev[0]), n);
+	/* The three oldest went; the first record left says so. */
+	EXPECT_EQ(3, ev[0].dropped);
+	for (int i = 0; i < 4; i++) {
+		EXPECT_EQ(4 + i, ev[i].seq);
+		if (i)
+			EXPECT_EQ(0, ev[i].dropped);
+	}
+	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_STATS, &st));
+	EXPECT_EQ(4, st.read);
+	close(fd);
+}
+
+TEST(interval_delays_and_merges_never_drops)
+{
+	struct memscope_event ev;
+	long long t0, t1;
+	int fd = open(DEV, O_RDWR | O_NONBLOCK);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, cmd(fd, "interval 700ms"));
+	ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	ASSERT_EQ(1, wait_record(fd, 2000));
+	t0 = now_ns();
+	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
+	EXPECT_EQ(1, ev.trigger_id);
+	ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	/* Held back by the interval, then delivered. */
+	EXPECT_EQ(0, wait_record(fd, 300));
+	ASSERT_EQ(1, wait_record(fd, 3000));
+	t1 = now_ns();
+	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
+	EXPECT_EQ(2, ev.trigger_id);
+	EXPECT_EQ(2, ev.seq);
+	EXPECT_EQ(0, ev.dropped);
+	TH_LOG("second record %lld ms after the first (interval 700 ms)", (t1 - t0) / 1000000);
+	EXPECT_GE(t1 - t0, 500LL * 1000000);
+	close(fd);
+}
+
+static volatile sig_atomic_t sigio_count;
+
+static void on_sigio(int sig)
+{
+	sigio_count++;
+}
+
+TEST(fasync_sends_sigio)
+{
+	int fd = open(DEV, O_RDWR | O_NONBLOCK);
+
+	ASSERT_GE(fd, 0);
+	signal(SIGIO, on_sigio);
+	ASSERT_EQ(0, fcntl(fd, F_SETOWN, getpid()));
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC));
+	ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	for (int i = 0; i < 200 && !sigio_count; i++)
+		usleep(10000);
+	EXPECT_GE(sigio_count, 1);
+	close(fd);
+}
+
+TEST(blocking_read_wakes)
+{
+	struct memscope_event ev;
+	int fd = open(DEV, O_RDWR);
+	pid_t child;
+
+	ASSERT_GE(fd, 0);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		usleep(300000);
+		_exit(cmd(fd, "available below 1024G") ? 1 : 0);
+	}
+	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
+	EXPECT_EQ(MEMSCOPE_TRIG_AVAILABLE, ev.kind);
+	waitpid(child, NULL, 0);
+	close(fd);
+}
+
+/* Run @fn as uid 1000 in a child; its exit status is the result. */
+static int as_user(int (*fn)(void))
+{
+	pid_t child = fork();
+	int status;
+
+	if (!child) {
+		if (setgid(1000) || setuid(1000))
+			_exit(200);
+		_exit(fn());
+	}
+	waitpid(child, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 201;
+}
+
+static int open_errno(void)
+{
+	int fd = open(DEV, O_RDWR);
+
+	return fd >= 0 ? 0 : errno;
+}
+
+/* Opens until failure; the errno of the failing open. */
+static int open_until_failure(void)
+{
+	for (int i = 0; i < 100; i++)
+		if (open(DEV, O_RDWR) < 0)
+			return errno == EMFILE && i == 3 ? 0 : 100 + errno;
+	return 99;
+}
+
+TEST(permissions_and_limits)
+{
+	struct stat st;
+	int fds[6], i;
+
+	/* Default: root only. */
+	ASSERT_EQ(0, stat(DEV, &st));
+	EXPECT_EQ(0600, st.st_mode & 0777);
+	EXPECT_EQ(EACCES, as_user(open_errno));
+
+	ASSERT_EQ(0, reload("dev_mode=0660 dev_uid=1000 dev_gid=1000 max_per_uid=3 max_subscribers=5"));
+	ASSERT_EQ(0, stat(DEV, &st));
+	EXPECT_EQ(0660, st.st_mode & 0777);
+	EXPECT_EQ(1000, st.st_uid);
+	EXPECT_EQ(1000, st.st_gid);
+	EXPECT_EQ(0, as_user(open_errno));
+	/* Three opens per user, the fourth fails with EMFILE. */
+	EXPECT_EQ(0, as_user(open_until_failure));
+	/* Root is not per-uid limited, but the global limit holds. */
+	for (i = 0; i < 5; i++) {
+		fds[i] = open(DEV, O_RDWR);
+		EXPECT_GE(fds[i], 0);
+	}
+	EXPECT_EQ(-1, open(DEV, O_RDWR));
+	EXPECT_EQ(ENFILE, errno);
+	for (i = 0; i < 5; i++)
+		close(fds[i]);
+	EXPECT_EQ(-EINVAL, reload("dev_mode=01777"));
+	ASSERT_EQ(0, reload(""));
+}
+
+TEST(open_device_blocks_rmmod)
+{
+	int fd = open(DEV, O_RDWR);
+
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-EAGAIN, ms_unload_module("memscope"));
+	close(fd);
+	ASSERT_EQ(0, reload(""));
+}
+
+/*
+ * A thousand subscribers, each with a level trigger, all receive the
+ * record when a hog raises the level (every subscriber is woken).
+ */
+TEST(thousand_subscribers_all_woken)
+{
+	enum { N = 1000 };
+	static struct pollfd p[N];
+	struct rlimit rl = { N + 64, N + 64 };
+	int ready = 0, i;
+	char *t;
+	long long usable = 0, high = 0;
+	static struct ms_view v;
+	char scope[48], zone[16];
+	int node;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	/* Small subscribers: a thousand of them fit in a 32M guest. */
+	ASSERT_EQ(0, ms_write_str(PARAMS "queue_len", "4"));
+	ASSERT_EQ(0, ms_write_str(PARAMS "max_triggers", "1"));
+	for (i = 0; i < N; i++) {
+		p[i].fd = open(DEV, O_RDWR | O_NONBLOCK);
+		ASSERT_GE(p[i].fd, 0) {
+			TH_LOG("open %d: %s", i, strerror(errno));
+		}
+		p[i].events = POLLIN | POLLPRI;
+		ASSERT_EQ(0, cmd(p[i].fd, "level low"));
+	}
+	ms_write_str(PARAMS "queue_len", "32");
+	ms_write_str(PARAMS "max_triggers", "16");
+
+	if (!ms_module_loaded("memscope_test"))
+		ASSERT_EQ(0, ms_load_module(HELPER_KO));
+	/* Bring the zone ordinary allocations use just below high. */
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_take 1 nowait"));
+	t = ms_slurp(HELPER_CTL);
+	ASSERT_TRUE(t != NULL);
+	ASSERT_EQ(0, ms_read_buddy(MS_DEBUGFS "/buddy", &v));
+	ASSERT_EQ(2, sscanf(strstr(t, "hog ") ?: "", "hog %d %15s", &node, zone));
+	snprintf(scope, sizeof(scope), "node%d/%s", node, zone);
+	free(t);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	for (i = 0; i < 50; i++) {
+		char line[64];
+
+		t = ms_slurp(MS_DEBUGFS "/pressure");
+		ASSERT_TRUE(t != NULL);
+		ASSERT_EQ(0, ms_kv_get(t, scope, "usable_free_pages", NULL, &usable));
+		ASSERT_EQ(0, ms_kv_get(t, scope, "watermark_pages", "high", &high));
+		free(t);
+		if (usable <= high)
+			break;
+		snprintf(line, sizeof(line), "hog_take %lld nowait", usable - high + 8);
+		ms_write_str(HELPER_CTL, line);
+	}
+	for (int round = 0; round < 50 && ready < N; round++) {
+		ready = 0;
+		ASSERT_GE(poll(p, N, 100), 0);
+		for (i = 0; i < N; i++)
+			ready += !!(p[i].revents & POLLIN);
+	}
+	ms_write_str(HELPER_CTL, "hog_release all");
+	TH_LOG("%d of %d subscribers have the record", ready, N);
+	EXPECT_EQ(N, ready);
+	for (i = 0; i < N; i++)
+		close(p[i].fd);
+}
+
+/*
+ * A user-space hog runs until the OOM killer stops it. The subscriber
+ * (protected with oom_score_adj -1000) sees low, medium and critical in
+ * order, then the OOM kill, and critical arrives before the kill.
+ */
+TEST(levels_in_order_and_critical_before_oom)
+{
+	struct memscope_event ev[64];
+	long long t_crit = 0, t_oom = 0;
+	int fd, status, order_ok = 1, last = 0, n, got = 0, i;
+	pid_t hog;
+
+	ASSERT_EQ(0, ms_write_str("/proc/self/oom_score_adj", "-1000"));
+	fd = open(DEV, O_RDWR | O_NONBLOCK);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, cmd(fd, "level low"));
+	ASSERT_EQ(0, cmd(fd, "level medium"));
+	ASSERT_EQ(0, cmd(fd, "level critical"));
+	ASSERT_EQ(0, cmd(fd, "oom"));
+
+	hog = fork();
+	ASSERT_GE(hog, 0);
+	if (!hog) {
+		ms_write_str("/proc/self/oom_score_adj", "1000");
+		for (;;) {
+			char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p == MAP_FAILED)
+				_exit(3);
+			for (int off = 0; off < 1 << 20; off += 4096)
+				p[off] = 1;
+		}
+	}
+	ASSERT_EQ(hog, waitpid(hog, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	for (int tries = 0; tries < 30 && !t_oom; tries++) {
+		wait_record(fd, 100);
+		n = read(fd, ev + got, sizeof(ev) - got * sizeof(ev[0]));
+		if (n > 0)
+			got += n / sizeof(ev[0]);
+		for (i = 0; i < got; i++)
+			if (ev[i].kind == MEMSCOPE_TRIG_OOM && !t_oom)
+				t_oom = ev[i].timestamp_ns;
+	}
+	for (i = 0; i < got; i++) {
+		EXPECT_EQ(0, ev[i].dropped);
+		EXPECT_EQ(i + 1, ev[i].seq);
+		if (ev[i].kind != MEMSCOPE_TRIG_LEVEL || ev[i].reason != MEMSCOPE_REASON_FIRED)
+			continue;
+		/* Triggers 1..3 are low, medium, critical: fired in that order. */
+		order_ok &= ev[i].trigger_id > (unsigned int)last;
+		last = ev[i].trigger_id;
+		if (ev[i].trigger_id == 3 && !t_crit)
+			t_crit = ev[i].timestamp_ns;
+	}
+	TH_LOG("%d record(s); critical %lld ms before the OOM kill record", got,
+	       t_crit && t_oom ? (t_oom - t_crit) / 1000000 : -1);
+	EXPECT_TRUE(order_ok);
+	EXPECT_EQ(3, last);
+	EXPECT_GT(t_crit, 0);
+	EXPECT_GT(t_oom, 0);
+	EXPECT_LT(t_crit, t_oom);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
