@@ -6,6 +6,7 @@
 #   make [KDIR=... | KERNEL_SRC=...] [ARCH=... CROSS_COMPILE=...] [O=...]
 #   make modules_install [INSTALL_MOD_PATH=...]
 #   make clean
+#   make headers_install [INSTALL_HDR_PATH=...]
 #   make check     all set-up, static gates, selftests in QEMU guests
 #   make demo      boot versatilepb at mem=32M and show every memscope view
 #
@@ -21,10 +22,17 @@ all: modules
 modules modules_install clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $@
 
+# The user-space ABI header, for supervisors built against memscope:
+# $(INSTALL_HDR_PATH)/include/linux/memscope.h (default ./usr, as the kernel's).
+INSTALL_HDR_PATH ?= $(CURDIR)/usr
+headers_install:
+	install -D -m 0644 include/uapi/linux/memscope.h \
+		$(INSTALL_HDR_PATH)/include/linux/memscope.h
+
 check:
 	scripts/check
 
 demo:
 	scripts/demo
 
-.PHONY: all modules modules_install clean check demo
+.PHONY: all modules modules_install clean check demo headers_install
