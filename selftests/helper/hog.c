@@ -13,7 +13,14 @@
  *                        (-ENOMEM) and keeps what it took
  *   hog_release PAGES    give back the PAGES most recently taken
  *   hog_release all      give back everything
- * Shown as "hog NODE ZONE PAGES", one line per zone pages were taken from.
+ *   hog_until USABLE MODE  take pages (MODE as above) until the usable free
+ *                        memory of the zone they come from (free minus free
+ *                        CMA and the high-atomic reserve, as memscope counts
+ *                        it) is at or below USABLE pages, and note the
+ *                        CLOCK_MONOTONIC time of that crossing: benchmarks
+ *                        measure notification latency from it
+ * Shown as "hog NODE ZONE PAGES", one line per zone pages were taken from,
+ * and "hog_crossed_ns NS" after a hog_until.
  * Pages come from the first online node only (__GFP_THISNODE): on NUMA
  * machines the allocator would otherwise fall back to the next node and
  * no zone would drain the way the tests steer it.
@@ -36,12 +43,14 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "mst.h"
 
 /* Taken pages are linked through page->lru: they are ours until freed. */
 static LIST_HEAD(mst_hog_pages);
 static unsigned long mst_hog_count;
+static u64 mst_hog_crossed_ns;
 
 typedef void (*mst_drain_fn)(struct zone *zone);
 static mst_drain_fn mst_drain_all_pages;
@@ -85,6 +94,49 @@ static int mst_hog_take(unsigned long n, gfp_t gfp)
 	return ret;
 }
 
+static unsigned long mst_zone_usable(struct zone *zone)
+{
+	unsigned long free = zone_page_state(zone, NR_FREE_PAGES);
+	unsigned long unusable = READ_ONCE(zone->nr_reserved_highatomic);
+
+	if (IS_ENABLED(CONFIG_CMA))
+		unusable += zone_page_state(zone, NR_FREE_CMA_PAGES);
+	return free - min(free, unusable);
+}
+
+/*
+ * Take pages until their zone's usable free memory is <= @usable once the
+ * per-CPU lists are drained (they may hold pages back that a drain returns:
+ * the crossing must hold for what memscope will read).
+ */
+static int mst_hog_until(unsigned long usable, gfp_t gfp)
+{
+	struct page *page;
+	int ret = 0;
+
+	mst_hog_crossed_ns = 0;
+	for (;;) {
+		page = alloc_pages_node(first_online_node,
+					gfp | __GFP_THISNODE | __GFP_NOWARN, 0);
+		if (!page) {
+			ret = -ENOMEM;
+			break;
+		}
+		list_add(&page->lru, &mst_hog_pages);
+		mst_hog_count++;
+		if (mst_zone_usable(page_zone(page)) > usable)
+			continue;
+		mst_hog_drain();
+		if (mst_zone_usable(page_zone(page)) <= usable) {
+			/* Drained just now: return at once, the clock runs. */
+			mst_hog_crossed_ns = ktime_get_ns();
+			return 0;
+		}
+	}
+	mst_hog_drain();
+	return ret;
+}
+
 static void mst_hog_release(unsigned long n)
 {
 	struct page *page;
@@ -120,6 +172,19 @@ static int mst_hog_run(const char *verb, char *args)
 			return mst_hog_take(n, GFP_NOWAIT | __GFP_DMA32);
 		return -EINVAL;
 	}
+	if (!strcmp(verb, "hog_until")) {
+		mode = args;
+		n = 0;
+		if (!args || !strsep(&mode, " ") || !mode || kstrtoul(args, 0, &n))
+			return -EINVAL;
+		if (!strcmp(mode, "nowait"))
+			return mst_hog_until(n, GFP_NOWAIT);
+		if (!strcmp(mode, "kernel"))
+			return mst_hog_until(n, GFP_KERNEL | __GFP_NORETRY);
+		if (!strcmp(mode, "atomic"))
+			return mst_hog_until(n, GFP_ATOMIC);
+		return -EINVAL;
+	}
 	if (!strcmp(verb, "hog_release")) {
 		if (!args)
 			return -EINVAL;
@@ -146,6 +211,8 @@ static void mst_hog_show(struct seq_file *m)
 
 	if (mst_drain_resolved && !mst_drain_all_pages)
 		seq_puts(m, "hog_drain unavailable\n");
+	if (mst_hog_crossed_ns)
+		seq_printf(m, "hog_crossed_ns %llu\n", mst_hog_crossed_ns);
 	if (!mst_hog_count)
 		return;
 	/* Per node and zone; MAX_NUMNODES may be 1024, so not on the stack. */
