@@ -9,6 +9,10 @@
 #   make headers_install [INSTALL_HDR_PATH=...]
 #   make check     all set-up, static gates, selftests in QEMU guests
 #   make demo      boot versatilepb at mem=32M and show every memscope view
+#   make bench     what the allocator hooks cost, against ftrace (figures)
+#   make fuzz      libFuzzer on the /dev/memscope command parser, 60 s
+#                  (FUZZ_TIME=seconds)
+#   make stress    the stress and fuzz selftests at full counts in guests
 #
 # "make -C $KDIR M=$PWD" works without this file: the top-level Kbuild
 # descends into module/. ARCH, CROSS_COMPILE, O and INSTALL_MOD_PATH given
@@ -35,4 +39,15 @@ check:
 demo:
 	scripts/demo
 
-.PHONY: all modules modules_install clean check demo headers_install
+bench:
+	scripts/bench
+
+FUZZ_TIME ?= 60
+fuzz:
+	scripts/install-deps
+	$(MAKE) -C fuzz fuzz FUZZ_TIME=$(FUZZ_TIME)
+
+stress:
+	scripts/stress
+
+.PHONY: all modules modules_install clean check demo headers_install bench fuzz stress

@@ -8,6 +8,7 @@
 #define _MEMSCOPE_HOOKS_H
 
 #include <linux/mmzone.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 /* Reclaim and failure activity since the module was loaded. */
@@ -23,7 +24,11 @@ struct ms_reclaim_totals {
 	u64 alloc_failures[MAX_ORDER];	/* mm_page_alloc with page == NULL */
 };
 
-/* Sum of every CPU's counters; zeros for hook groups that are off. */
+/*
+ * Sum of every CPU's counters. A hook group that has never been on counts
+ * zeros; one switched off at run time keeps its totals as they stood
+ * (never going back, so deltas stay valid).
+ */
 void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t);
 
 /*
@@ -43,5 +48,31 @@ bool ms_hooks_kswapd_awake(int nid);
  * irq_work. Never call it from the per-page fast path.
  */
 void ms_pressure_poke(void);
+
+/*
+ * Called by the mm_page_alloc probe for every block it sees: a per-CPU
+ * count of pages allocated, and a poke each time it passes a batch, so the
+ * level follows an allocation burst (a fallback to a lower zone wakes no
+ * kswapd and pokes nothing else) without waiting for the timer. The
+ * allocator path gets a per-CPU add and, once per batch, an irq_work queue.
+ */
+#define MS_PRESSURE_ALLOC_BATCH 32	/* pages (SWAP_CLUSTER_MAX) */
+DECLARE_PER_CPU(unsigned int, ms_pressure_allocated);
+
+static inline void ms_pressure_note_alloc(unsigned int order)
+{
+	unsigned int pages = 1U << order;
+
+	if (unlikely(this_cpu_add_return(ms_pressure_allocated, pages) >=
+		     MS_PRESSURE_ALLOC_BATCH)) {
+		this_cpu_write(ms_pressure_allocated, 0);
+		ms_pressure_poke();
+	}
+}
+
+/* main.c's ms_features[]: after "pressure", which must outlive the probes. */
+struct dentry;
+int ms_hooks_init(struct dentry *dir);
+void ms_hooks_exit(void);
 
 #endif /* _MEMSCOPE_HOOKS_H */

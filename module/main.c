@@ -12,9 +12,11 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "hooks.h"
 #include "memscope.h"
 #include "notify.h"
 #include "pressure.h"
+#include "reserved.h"
 
 /*
  * Each capability lives in its own file and registers here. Features start
@@ -31,13 +33,17 @@ struct ms_feature {
 static const struct ms_feature ms_features[] = {
 	{ "buddy", ms_buddy_init, NULL },
 	{ "pagetypes", ms_pagetypes_init, NULL },
+	{ "reserved", ms_reserved_init, NULL },
 	/* Pressure is ready before the hooks can poke it, stops after them. */
 	{ "pressure", ms_pressure_init, ms_pressure_exit },
 	{ "pressure view", ms_pressure_view_init, NULL },
+	{ "hooks", ms_hooks_init, ms_hooks_exit },
 	/* Subscribers last: the device appears once everything feeding it runs. */
 	{ "notify", ms_notify_init, ms_notify_exit },
 	{ "notify device", ms_notify_dev_init, ms_notify_dev_exit },
 	{ "events view", ms_notify_view_init, NULL },
+	/* After every view: names those kernel lockdown makes unavailable. */
+	{ "lockdown", ms_lockdown_init, NULL },
 };
 
 static struct dentry *ms_debugfs_dir;

@@ -42,5 +42,7 @@ extern const char * const ms_migratetype_names[MIGRATE_TYPES];
  */
 int ms_buddy_init(struct dentry *dir);
 int ms_pagetypes_init(struct dentry *dir);
+/* lockdown.c: one line under kernel lockdown naming the lost views. */
+int ms_lockdown_init(struct dentry *dir);
 
 #endif /* _MEMSCOPE_H */

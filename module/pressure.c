@@ -236,6 +236,14 @@ static enum ms_level ms_activity_level(struct ms_pressure *p, bool below_high)
 		return MS_LEVEL_CRITICAL;
 	if (ms_window_get(p, direct_reclaims) || pct >= 60)
 		return MS_LEVEL_MEDIUM;
+	/*
+	 * kswapd gave up balancing without reclaiming a page while free
+	 * memory is below low: allocations will reach min and the OOM killer
+	 * next. This comes long before min itself on boards with little to
+	 * reclaim.
+	 */
+	if (p->kswapd_failing && p->sys_position >= MS_LEVEL_MEDIUM)
+		return MS_LEVEL_CRITICAL;
 	/* kswapd also wakes for high-order requests with plenty free. */
 	if (p->kswapd_awake && below_high)
 		return MS_LEVEL_LOW;
@@ -284,8 +292,12 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	p->notify_stall_ns[1] = max(p->notify_stall_ns[1], p->max_compact_stall_ns);
 
 	p->kswapd_awake = 0;
-	for_each_online_node(nid)
+	p->kswapd_failing = 0;
+	for_each_online_node(nid) {
 		p->kswapd_awake += ms_hooks_kswapd_awake(nid);
+		/* Reset by kswapd as soon as it reclaims something again. */
+		p->kswapd_failing += READ_ONCE(NODE_DATA(nid)->kswapd_failures) > 0;
+	}
 
 	p->usable = 0;
 	for (zone = ms_first_zone(); zone; zone = ms_next_zone(zone)) {
@@ -395,6 +407,8 @@ static void ms_pressure_irq_work(struct irq_work *work)
 }
 
 static DEFINE_IRQ_WORK(ms_pressure_iw, ms_pressure_irq_work);
+
+DEFINE_PER_CPU(unsigned int, ms_pressure_allocated);
 
 void ms_pressure_poke(void)
 {

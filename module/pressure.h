@@ -81,6 +81,7 @@ struct ms_pressure {
 	unsigned long lowest_available;	/* since load */
 	unsigned long lowest_available_mark;
 	int kswapd_awake;		/* nodes whose kswapd is balancing */
+	int kswapd_failing;		/* nodes whose kswapd reclaimed nothing */
 	struct ms_reclaim_totals totals;	/* since load */
 	struct ms_reclaim_totals recent;	/* current window so far */
 	struct ms_window win;

@@ -8,6 +8,7 @@
  * the pressure lock and printed without it. Writing "mark" resets the
  * since-mark minimums.
  */
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/math64.h>
 #include <linux/seq_file.h>
@@ -70,6 +71,7 @@ static void ms_show_system(struct seq_file *m, const struct ms_pressure *p, u64 
 		   p->lowest_available, p->lowest_available_mark);
 	seq_printf(m, "%-14s %-24s %lu\n", "system", "usable_free_pages", p->usable);
 	seq_printf(m, "%-14s %-24s %d\n", "system", "kswapd_awake_nodes", p->kswapd_awake);
+	seq_printf(m, "%-14s %-24s %d\n", "system", "kswapd_failing_nodes", p->kswapd_failing);
 	seq_printf(m, "%-14s %-24s %llu\n", "system", "window_elapsed_ms",
 		   ms_ms(now - p->win.start_ns));
 	seq_printf(m, "%-14s %-24s kswapd_wakes=%llu direct_reclaims=%llu compact_stalls=%llu alloc_failures=%llu alloc_failures_order0=%llu oom_kills=%llu\n",
@@ -170,6 +172,9 @@ static ssize_t ms_pressure_write(struct file *file, const char __user *ubuf,
 {
 	char buf[8];
 
+	/* The marks are everyone's: resetting them is an administrator's job. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (len == 0 || len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))

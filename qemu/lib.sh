@@ -62,11 +62,37 @@ ms_debian_unpack() {
 	echo "$root"
 }
 
+# The real System.map of a Debian kernel. /boot's is a one-line stub; the
+# real one ships in linux-image-<abi>-<arch>-dbg (about 800 MB), so that is
+# downloaded once and only the map, near the start of the archive, is kept.
+# Prints its path, or nothing if it cannot be had (memscope's reserved view
+# then prints '?' where it needs data symbols).
+ms_debian_sysmap() {
+	local arch=$1 abi=$2 dir="$MS_CACHE/debian/$1-sysmap" map
+	map="$dir/System.map-$abi-$arch"
+	if [ ! -s "$map" ]; then
+		log "downloading linux-image-$abi-$arch-dbg for its System.map (once)"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		if (cd "$dir" && apt-get download -q "linux-image-$abi-$arch-dbg:$arch" >&2); then
+			# tar stops at the first match; dpkg-deb then sees a broken pipe.
+			dpkg-deb --fsys-tarfile "$dir"/*.deb 2>/dev/null |
+				tar -xO --occurrence=1 "./usr/lib/debug/boot/System.map-$abi-$arch" \
+				> "$map.tmp" 2>/dev/null || true
+			[ -s "$map.tmp" ] && mv "$map.tmp" "$map"
+		fi
+		rm -f "$dir"/*.deb "$map.tmp"
+		[ -s "$map" ] || warn "no System.map for $abi-$arch (linux-image-$abi-$arch-dbg)"
+	fi
+	if [ -s "$map" ]; then echo "$map"; fi
+}
+
 # Target facts: kernel image, KDIR for module builds, busybox, compiler, QEMU.
-# Sets MS_KERNEL MS_DTB MS_KDIR MS_BUSYBOX MS_ARCH MS_CROSS MS_CC MS_QEMU.
+# Sets MS_KERNEL MS_DTB MS_KDIR MS_BUSYBOX MS_ARCH MS_CROSS MS_CC MS_QEMU,
+# and MS_SYSMAP (the kernel's System.map, if there is one to be had).
 ms_target_setup() {
 	local target=$1 abi root
-	MS_DTB=""
+	MS_DTB="" MS_SYSMAP=""
 	case "$target" in
 	versatilepb)
 		MS_KDIR=$("$MS_HERE/build-kernel" versatilepb | tail -1)
@@ -83,6 +109,22 @@ ms_target_setup() {
 		root=$(ms_debian_unpack armel busybox-static:armel)
 		MS_BUSYBOX="$root/bin/busybox"
 		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
+		;;
+	versatilepb-debug)
+		MS_KDIR=$("$MS_HERE/build-kernel" versatilepb-debug | tail -1)
+		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
+		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
+		root=$(ms_debian_unpack armel busybox-static:armel)
+		MS_BUSYBOX="$root/bin/busybox"
+		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
+		;;
+	x86_64-debug)
+		# Our own kernel (qemu/configs/x86_64*.config): the module builds
+		# against its build tree.
+		MS_KDIR=$("$MS_HERE/build-kernel" x86_64-debug | tail -1)
+		MS_KERNEL="$MS_KDIR/arch/x86/boot/bzImage"
+		MS_BUSYBOX=/bin/busybox
+		MS_ARCH=x86_64 MS_CROSS="" MS_QEMU=qemu-system-x86_64
 		;;
 	x86_64)
 		abi=$(ms_debian_abi)
@@ -103,10 +145,11 @@ ms_target_setup() {
 				"$root/usr/src/linux-headers-$abi-common"
 		MS_KERNEL="$root/boot/vmlinuz-$abi-arm64"
 		MS_KDIR="$root/usr/src/linux-headers-$abi-arm64"
+		MS_SYSMAP=$(ms_debian_sysmap arm64 "$abi")
 		MS_BUSYBOX="$root/bin/busybox"
 		MS_ARCH=arm64 MS_CROSS=aarch64-linux-gnu- MS_QEMU=qemu-system-aarch64
 		;;
-	*) die "unknown target '$target' (versatilepb, versatilepb-highmem, x86_64, arm64)" ;;
+	*) die "unknown target '$target' (versatilepb, versatilepb-highmem, versatilepb-debug, x86_64, x86_64-debug, arm64)" ;;
 	esac
 	MS_CC="${MS_CROSS}gcc"
 	[ -f "$MS_KERNEL" ] || die "kernel image $MS_KERNEL missing"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,6 +93,24 @@ static void spin_ms(long long ms)
 	long long end = now_ms() + ms;
 
 	while (now_ms() < end)
+		;
+}
+
+/*
+ * The same on every CPU: the deferrable timer stays on the CPU that armed
+ * it, and an idle CPU would hold it back.
+ */
+static void spin_all_cpus_ms(long long ms)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (long i = 1; i < n; i++)
+		if (!fork()) {
+			spin_ms(ms);
+			_exit(0);
+		}
+	spin_ms(ms);
+	while (wait(NULL) > 0)
 		;
 }
 
@@ -259,7 +278,7 @@ TEST(period_ms_sets_the_sampling_rate)
 		SKIP(free(t); return, "system level is not none");
 	e0 = kv(t, "system", "evaluations", "total");
 	free(t);
-	spin_ms(1000);
+	spin_all_cpus_ms(1000);
 	t = ms_slurp(PRESSURE);
 	e1 = kv(t, "system", "evaluations", "total");
 	free(t);
@@ -269,7 +288,7 @@ TEST(period_ms_sets_the_sampling_rate)
 	t = ms_slurp(PRESSURE);
 	e0 = kv(t, "system", "evaluations", "total");
 	free(t);
-	spin_ms(1000);
+	spin_all_cpus_ms(1000);
 	t = ms_slurp(PRESSURE);
 	e1 = kv(t, "system", "evaluations", "total");
 	free(t);
@@ -534,6 +553,8 @@ TEST_F(hog, levels_rise_in_order_and_fall_with_hysteresis)
 		EXPECT_GE(z.sys, sys_prev);
 		sys_prev = z.sys;
 		seen_zone[z.level] = 1;
+		/* Stay a while: time in each level is counted in whole ms. */
+		spin_ms(50);
 	}
 
 	/*

@@ -3,11 +3,14 @@
  * Parsers for memscope's debugfs views and the kernel's own files.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -437,4 +440,685 @@ int ms_read_zoneinfo(struct ms_zoneinfo *z, int max)
 	}
 	free(buf);
 	return n;
+}
+
+/* ---- memscope's hook views: alloc, reclaim, slab ---- */
+
+static int ms_scope(const char *tok)
+{
+	if (!strcmp(tok, "load"))
+		return 0;
+	if (!strcmp(tok, "mark"))
+		return 1;
+	return -1;
+}
+
+/* "# hooks_page on; tracepoints missing: none" */
+static void ms_parse_status(const char *line, struct ms_hooks_status *st)
+{
+	char state[16];
+	const char *m;
+	size_t n;
+
+	if (strncmp(line, "# hooks_", 8) || sscanf(line, "# %*s %15s", state) != 1)
+		return;
+	st->on = !strcmp(state, "on;") || !strcmp(state, "on");
+	m = strstr(line, "tracepoints missing:");
+	if (m) {
+		m += strlen("tracepoints missing:");
+		while (*m == ' ')
+			m++;
+		n = strcspn(m, ";");
+		if (n >= sizeof(st->missing))
+			n = sizeof(st->missing) - 1;
+		memcpy(st->missing, m, n);
+		st->missing[n] = '\0';
+	}
+}
+
+/* Up to max unsigned numbers from s; how many were read. */
+static int ms_numbers(const char *s, unsigned long long *out, int max)
+{
+	int n = 0, used;
+
+	while (n < max && sscanf(s, "%llu%n", &out[n], &used) == 1) {
+		s += used;
+		n++;
+	}
+	return n;
+}
+
+int ms_read_alloc(const char *path, struct ms_alloc *a)
+{
+	char *buf = ms_slurp(path), *line, *save = NULL;
+	int ret = 0;
+
+	if (!buf)
+		return -errno;
+	memset(a, 0, sizeof(*a));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char kind[16], scope[8], name[16], ev[8];
+		unsigned long long v[MS_MAX_ORDERS];
+		int sc, o, node, used = 0, n;
+
+		if (line[0] == '#') {
+			ms_parse_status(line, &a->st);
+			continue;
+		}
+		if (sscanf(line, "%15s %7s%n", kind, scope, &used) != 2 ||
+		    (sc = ms_scope(scope)) < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		line += used;
+		if (!strcmp(kind, "order")) {
+			if (ms_numbers(line, v, 6) != 6 || v[0] >= MS_MAX_ORDERS) {
+				ret = -EINVAL;
+				break;
+			}
+			o = v[0];
+			a->allocs[sc][o] = v[1];
+			a->frees[sc][o] = v[2];
+			a->fails[sc][o] = v[3];
+			a->fails_nowarn[sc][o] = v[4];
+			a->drained[sc][o] = v[5];
+			if (o + 1 > a->norders)
+				a->norders = o + 1;
+		} else if (!strcmp(kind, "zone")) {
+			struct ms_alloc_zone *z = NULL;
+			int i;
+
+			if (sscanf(line, "%d %15s %7s%n", &node, name, ev, &used) != 3) {
+				ret = -EINVAL;
+				break;
+			}
+			for (i = 0; i < a->nzones && !z; i++)
+				if (a->zone[i].node == node && !strcmp(a->zone[i].name, name))
+					z = &a->zone[i];
+			if (!z && a->nzones < MS_MAX_ZONES) {
+				z = &a->zone[a->nzones++];
+				z->node = node;
+				snprintf(z->name, sizeof(z->name), "%s", name);
+			}
+			n = ms_numbers(line + used, v, MS_MAX_ORDERS);
+			if (!z || !n) {
+				ret = -EINVAL;
+				break;
+			}
+			memcpy(strcmp(ev, "free") ? z->alloc[sc] : z->free[sc], v,
+			       n * sizeof(v[0]));
+		} else if (!strcmp(kind, "mt")) {
+			int t;
+
+			if (sscanf(line, "%15s%n", name, &used) != 1) {
+				ret = -EINVAL;
+				break;
+			}
+			for (t = 0; t < a->ntypes; t++)
+				if (!strcmp(a->type_names[t], name))
+					break;
+			if (t == a->ntypes) {
+				if (t == MS_MAX_TYPES) {
+					ret = -EINVAL;
+					break;
+				}
+				snprintf(a->type_names[t], sizeof(a->type_names[t]), "%s", name);
+				a->ntypes++;
+			}
+			ms_numbers(line + used, a->mt[sc][t], MS_MAX_ORDERS);
+		} else if (!strcmp(kind, "extfrag")) {
+			if (sscanf(line, "%d%n", &o, &used) != 1 || o < 0 || o >= MS_MAX_ORDERS) {
+				ret = -EINVAL;
+				break;
+			}
+			ms_numbers(line + used, a->extfrag[sc][o], MS_MAX_ORDERS);
+		} else if (strcmp(kind, "extfrag_mt")) {
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(buf);
+	if (!ret && !a->norders)
+		ret = -EINVAL;
+	return ret;
+}
+
+int ms_read_reclaim(const char *path, struct ms_reclaim *r)
+{
+	char *buf = ms_slurp(path), *line, *save = NULL;
+	int ret = 0;
+
+	if (!buf)
+		return -errno;
+	memset(r, 0, sizeof(*r));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long a, b, lo;
+		char kind[16], name[32], hi[16];
+		int o;
+
+		if (line[0] == '#') {
+			ms_parse_status(line, &r->st);
+			continue;
+		}
+		if (sscanf(line, "%15s", kind) != 1) {
+			ret = -EINVAL;
+			break;
+		}
+		if (!strcmp(kind, "event")) {
+			if (sscanf(line, "%*s %31s %llu %llu", name, &a, &b) != 3 ||
+			    r->nevents == MS_MAX_EVENTS) {
+				ret = -EINVAL;
+				break;
+			}
+			snprintf(r->ev[r->nevents].name, sizeof(r->ev[0].name), "%s", name);
+			r->ev[r->nevents].v[0] = a;
+			r->ev[r->nevents].v[1] = b;
+			r->nevents++;
+		} else if (!strcmp(kind, "kswapd")) {
+			if (sscanf(line, "%*s %d %llu %llu", &o, &a, &b) != 3 ||
+			    o < 0 || o >= MS_MAX_ORDERS) {
+				ret = -EINVAL;
+				break;
+			}
+			r->kswapd[0][o] = a;
+			r->kswapd[1][o] = b;
+		} else if (!strcmp(kind, "stall")) {
+			int k, i = 0;
+
+			if (sscanf(line, "%*s %31s %llu %15s %llu %llu", name, &lo, hi, &a, &b) != 5) {
+				ret = -EINVAL;
+				break;
+			}
+			k = strcmp(name, "reclaim") ? 1 : 0;
+			while (lo >> i)
+				i++;
+			if (i >= MS_MAX_BUCKETS) {
+				ret = -EINVAL;
+				break;
+			}
+			r->stall[k][i][0] = a;
+			r->stall[k][i][1] = b;
+			if (i + 1 > r->nbuckets)
+				r->nbuckets = i + 1;
+		} else {
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(buf);
+	if (!ret && !r->nevents)
+		ret = -EINVAL;
+	return ret;
+}
+
+long long ms_reclaim_ev(const struct ms_reclaim *r, const char *name, int scope)
+{
+	for (int i = 0; i < r->nevents; i++)
+		if (!strcmp(r->ev[i].name, name))
+			return (long long)r->ev[i].v[scope];
+	return -1;
+}
+
+int ms_read_slab(const char *path, struct ms_slab *s)
+{
+	char *buf = ms_slurp(path), *line, *save = NULL;
+	int ret = 0;
+
+	if (!buf)
+		return -errno;
+	memset(s, 0, sizeof(*s));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char kind[16];
+		int used = 0;
+
+		if (line[0] == '#') {
+			ms_parse_status(line, &s->st);
+			if (!strncmp(line, "# cache names: from mm/slab.h", 29))
+				s->have_names = true;
+			continue;
+		}
+		if (sscanf(line, "%15s%n", kind, &used) != 1) {
+			ret = -EINVAL;
+			break;
+		}
+		if (!strcmp(kind, "cache")) {
+			struct ms_slab_cache *c;
+			unsigned long long rate;
+
+			if (s->ncaches == MS_MAX_CACHES)
+				continue;
+			c = &s->cache[s->ncaches];
+			if (sscanf(line + used, "%39s %u %llu %llu %lld %lld %llu %llu %lld %llu",
+				   c->name, &c->objsize, &c->allocs[0], &c->frees[0],
+				   &c->live[0], &c->live_bytes, &c->allocs[1], &c->frees[1],
+				   &c->live[1], &rate) != 10) {
+				ret = -EINVAL;
+				break;
+			}
+			s->ncaches++;
+		} else if (!strcmp(kind, "kmalloc")) {
+			struct ms_slab_kclass *k;
+			long long live, live_bytes, live_mark;
+
+			if (s->nkclasses == MS_MAX_KCLASSES) {
+				ret = -EINVAL;
+				break;
+			}
+			k = &s->kc[s->nkclasses];
+			if (sscanf(line + used, "%llu %llu %llu %lld %lld %llu %llu %llu %lld",
+				   &k->bytes, &k->allocs[0], &k->frees[0], &live, &live_bytes,
+				   &k->fails, &k->allocs[1], &k->frees[1], &live_mark) != 9) {
+				ret = -EINVAL;
+				break;
+			}
+			s->nkclasses++;
+		} else if (!strcmp(kind, "site")) {
+			struct ms_slab_site *t;
+			int rank, n = 0;
+
+			if (s->nsites == MS_MAX_SITES)
+				continue;
+			t = &s->site[s->nsites];
+			if (sscanf(line + used, "%d %39s %llu %llu %n", &rank, t->cache,
+				   &t->allocs, &t->bytes, &n) != 4 || !n) {
+				ret = -EINVAL;
+				break;
+			}
+			snprintf(t->call_site, sizeof(t->call_site), "%s", line + used + n);
+			s->nsites++;
+		} else {
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(buf);
+	return ret;
+}
+
+struct ms_slab_cache *ms_slab_find(struct ms_slab *s, const char *name)
+{
+	for (int i = 0; i < s->ncaches; i++)
+		if (!strcmp(s->cache[i].name, name))
+			return &s->cache[i];
+	return NULL;
+}
+
+struct ms_slab_kclass *ms_slab_kclass_find(struct ms_slab *s, unsigned long long bytes)
+{
+	for (int i = 0; i < s->nkclasses; i++)
+		if (s->kc[i].bytes == bytes)
+			return &s->kc[i];
+	return NULL;
+}
+
+static long long ms_vmstat_match(const char *key, bool prefix)
+{
+	char *buf = ms_slurp("/proc/vmstat"), *line, *save = NULL;
+	long long sum = 0, v;
+	bool found = false;
+	char name[64];
+
+	if (!buf)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%63s %lld", name, &v) != 2)
+			continue;
+		if (prefix ? strncmp(name, key, strlen(key)) : strcmp(name, key))
+			continue;
+		sum += v;
+		found = true;
+	}
+	free(buf);
+	return found ? sum : -1;
+}
+
+long long ms_vmstat(const char *name)
+{
+	return ms_vmstat_match(name, false);
+}
+
+long long ms_vmstat_prefix(const char *prefix)
+{
+	return ms_vmstat_match(prefix, true);
+}
+
+int ms_load_module_params(const char *path, const char *params)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * memscope reserved. The Memory: parser is written from the format of
+ * mem_init_print_info(), not from the module's code; '?' reads as -1.
+ */
+static int ms_k_field(const char *p, long long *v, const char **end)
+{
+	char *e;
+
+	if (*p == '?') {
+		*v = -1;
+		e = (char *)p + 1;
+	} else {
+		*v = strtoll(p, &e, 10);
+		if (e == p)
+			return -EINVAL;
+	}
+	if (*e != 'K')
+		return -EINVAL;
+	*end = e + 1;
+	return 0;
+}
+
+int ms_parse_mem_line(const char *s, struct ms_mem_line *ml)
+{
+	static const char * const names[] = {
+		" kernel code, ", " rwdata, ", " rodata, ", " init, ", " bss, ",
+		" reserved, ", " cma-reserved",
+	};
+	const char *p = strstr(s, "Memory: ");
+	int i;
+
+	memset(ml, 0, sizeof(*ml));
+	if (!p)
+		return -EINVAL;
+	p += strlen("Memory: ");
+	if (ms_k_field(p, &ml->k[MS_ML_AVAIL], &p) || *p++ != '/' ||
+	    ms_k_field(p, &ml->k[MS_ML_TOTAL], &p) ||
+	    strncmp(p, " available (", 12))
+		return -EINVAL;
+	p += 12;
+	for (i = 0; i < 7; i++) {
+		if (ms_k_field(p, &ml->k[MS_ML_CODE + i], &p) ||
+		    strncmp(p, names[i], strlen(names[i])))
+			return -EINVAL;
+		p += strlen(names[i]);
+	}
+	if (!strncmp(p, ", ", 2)) {
+		if (ms_k_field(p + 2, &ml->k[MS_ML_HIGH], &p) ||
+		    strncmp(p, " highmem", 8))
+			return -EINVAL;
+		p += 8;
+		ml->has_high = true;
+	}
+	if (*p != ')')
+		return -EINVAL;
+	ml->ok = true;
+	return 0;
+}
+
+static bool ms_num_token(const char *t, long long *v)
+{
+	char *e;
+
+	if (!strcmp(t, "?")) {
+		*v = -1;
+		return true;
+	}
+	*v = strtoll(t, &e, 10);
+	return e != t && !*e;
+}
+
+static bool ms_range_token(const char *t, struct ms_res_row *row)
+{
+	return sscanf(t, "0x%llx-0x%llx", &row->start, &row->end) == 2;
+}
+
+/* "key words  n [n] [0x..-0x..] [(comment)]": numbers taken from the right. */
+static int ms_res_kv_row(char *line, struct ms_res_row *row)
+{
+	char *tok[32], *save = NULL, *c = strstr(line, "  (");
+	int n = 0, i, end, first;
+
+	if (c)
+		*c = '\0';
+	for (char *t = strtok_r(line, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
+		tok[n++] = t;
+	if (!n)
+		return -EINVAL;
+	end = n;
+	if (ms_range_token(tok[end - 1], row)) {
+		row->has_range = true;
+		end--;
+	}
+	first = end;
+	while (first > 1 && end - first < 2 && ms_num_token(tok[first - 1], &row->v[0]))
+		first--;
+	row->nv = end - first;
+	if (!row->nv)
+		return -EINVAL;
+	for (i = 0; i < row->nv; i++)
+		ms_num_token(tok[first + i], &row->v[i]);
+	row->key[0] = '\0';
+	for (i = 0; i < first; i++) {
+		if (i)
+			strncat(row->key, " ", sizeof(row->key) - strlen(row->key) - 1);
+		strncat(row->key, tok[i], sizeof(row->key) - strlen(row->key) - 1);
+	}
+	return 0;
+}
+
+/* "[idx] 0x..-0x.. n owner words [(outside RAM)]" */
+static int ms_res_range_row(char *line, struct ms_res_row *row)
+{
+	char range[64], *p = line + strspn(line, " "), *o;
+	int n = 0;
+
+	row->idx = -1;
+	if (strncmp(p, "0x", 2) && sscanf(p, "%d %n", &row->idx, &n) == 1)
+		p += n;
+	if (sscanf(p, "%63s %lld %n", range, &row->v[0], &n) < 2 ||
+	    !ms_range_token(range, row))
+		return -EINVAL;
+	row->has_range = true;
+	row->nv = 1;
+	p += n;
+	o = strstr(p, " (outside RAM)");
+	if (o) {
+		row->outside = true;
+		*o = '\0';
+	}
+	snprintf(row->key, sizeof(row->key), "%s", p);
+	return 0;
+}
+
+static int ms_res_zone_row(const char *line, struct ms_reserved *r)
+{
+	struct ms_res_zone *z = &r->zone[r->nzones];
+	char range[64];
+
+	if (r->nzones > MS_MAX_ZONES)
+		return -EINVAL;
+	memset(z, 0, sizeof(*z));
+	if (sscanf(line, " sum %lld %lld %lld %lld %lld", &z->spanned, &z->present,
+		   &z->managed, &z->reserved, &z->cma) == 5) {
+		z->node = -1;
+		snprintf(z->name, sizeof(z->name), "sum");
+	} else if (sscanf(line, " %d %15s %63s %lld %lld %lld %lld %lld", &z->node,
+			  z->name, range, &z->spanned, &z->present, &z->managed,
+			  &z->reserved, &z->cma) != 8) {
+		return -EINVAL;
+	}
+	r->nzones++;
+	return 0;
+}
+
+int ms_read_reserved(const char *path, struct ms_reserved *r)
+{
+	char *buf = ms_slurp(path), *line, *save = NULL, section[32] = "";
+	int ret = 0;
+
+	if (!buf)
+		return -errno;
+	memset(r, 0, sizeof(*r));
+	for (line = strtok_r(buf, "\n", &save); line && !ret;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct ms_res_row *row = &r->row[r->nrows];
+		char *p = line + strspn(line, " ");
+
+		if (line[0] == '[') {
+			snprintf(section, sizeof(section), "%.*s",
+				 (int)strcspn(line + 1, "]"), line + 1);
+			continue;
+		}
+		if (!strncmp(line, "# symbols: ", 11)) {
+			strncat(r->symbols, line + 11, sizeof(r->symbols) - strlen(r->symbols) - 2);
+			strcat(r->symbols, "\n");
+		}
+		if (!strcmp(section, "memblock reserved") && strstr(line, "# kept after boot"))
+			r->has_memblock = true;
+		if (line[0] == '#')
+			continue;
+		if (!strcmp(section, "boot line")) {
+			if (!strncmp(p, "computed ", 9))
+				ret = ms_parse_mem_line(p, &r->computed);
+			else if (!strncmp(p, "logged ", 7) && strstr(p, "Memory: "))
+				r->logged_found = !(ret = ms_parse_mem_line(p, &r->logged));
+			else if (!strncmp(p, "differs ", 8))
+				snprintf(r->differs, sizeof(r->differs), "%s", p + 8 + strspn(p + 8, " "));
+			continue;
+		}
+		if (!strcmp(section, "zones")) {
+			ret = ms_res_zone_row(line, r);
+			continue;
+		}
+		if (r->nrows == MS_RES_MAX_ROWS)
+			break;
+		memset(row, 0, sizeof(*row));
+		row->idx = -1;
+		snprintf(row->section, sizeof(row->section), "%s", section);
+		if (!strncmp(p, "0x", 2) || isdigit((unsigned char)*p))
+			ret = ms_res_range_row(line, row);
+		else
+			ret = ms_res_kv_row(line, row);
+		r->nrows++;
+	}
+	free(buf);
+	if (!ret && !r->computed.ok)
+		ret = -EINVAL;
+	return ret;
+}
+
+long long ms_res_val(const struct ms_reserved *r, const char *section,
+		     const char *key, int col)
+{
+	for (int i = 0; i < r->nrows; i++)
+		if (!strcmp(r->row[i].section, section) &&
+		    !strcmp(r->row[i].key, key) && col < r->row[i].nv)
+			return r->row[i].v[col];
+	return LLONG_MIN;
+}
+
+char *ms_kernel_log(void)
+{
+	int size = klogctl(10, NULL, 0), n;	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf;
+
+	if (size <= 0)
+		return NULL;
+	buf = malloc(size + 1);
+	if (!buf)
+		return NULL;
+	n = klogctl(3, buf, size);		/* SYSLOG_ACTION_READ_ALL */
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+int ms_log_freed(const char *log, struct ms_freed_line *out, int max)
+{
+	const char *p = log;
+	int n = 0;
+
+	while (n < max && (p = strstr(p, "Freeing ")) != NULL) {
+		const char *eol = p + strcspn(p, "\n"), *m = strstr(p, " memory: ");
+
+		p += strlen("Freeing ");
+		if (!m || m > eol || m - p >= (long)sizeof(out[n].what))
+			continue;
+		snprintf(out[n].what, sizeof(out[n].what), "%.*s", (int)(m - p), p);
+		if (sscanf(m, " memory: %lldK", &out[n].kib) == 1)
+			n++;
+	}
+	return n;
+}
+
+long long ms_meminfo(const char *key)
+{
+	char *buf = ms_slurp("/proc/meminfo"), *p;
+	size_t len = strlen(key);
+	long long v = -1;
+
+	if (!buf)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, len) && p[len] == ':') {
+			v = strtoll(p + len + 1, NULL, 10);
+			break;
+		}
+	free(buf);
+	return v;
+}
+
+int ms_read_memblock(const char *path, unsigned long long (*range)[2], int max)
+{
+	char *buf = ms_slurp(path), *line, *save = NULL;
+	int n = 0, idx;
+
+	if (!buf)
+		return -errno;
+	for (line = strtok_r(buf, "\n", &save); line && n < max;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, " %d: 0x%llx..0x%llx", &idx, &range[n][0],
+			   &range[n][1]) == 3)
+			n++;
+	free(buf);
+	return n;
+}
+
+static int ms_iomem_walk(const char *name, unsigned long long *start,
+			 unsigned long long *end, unsigned long long *max_end)
+{
+	char *buf = ms_slurp("/proc/iomem"), *line, *save = NULL;
+	unsigned long long s, e;
+	int ret = -ENOENT, n;
+
+	if (!buf)
+		return -errno;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, " %llx-%llx : %n", &s, &e, &n) != 2)
+			continue;
+		if (max_end && e > *max_end)
+			*max_end = e;
+		if (name && ret && !strcmp(line + n, name)) {
+			*start = s;
+			*end = e;
+			ret = 0;
+		}
+	}
+	free(buf);
+	return ret;
+}
+
+int ms_iomem_find(const char *name, unsigned long long *start,
+		  unsigned long long *end)
+{
+	return ms_iomem_walk(name, start, end, NULL);
+}
+
+unsigned long long ms_iomem_max_end(void)
+{
+	unsigned long long max = 0;
+
+	ms_iomem_walk(NULL, NULL, NULL, &max);
+	return max;
 }

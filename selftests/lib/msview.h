@@ -81,4 +81,168 @@ struct ms_zoneinfo {
 /* Every zone of /proc/zoneinfo (populated or not); count or -errno. */
 int ms_read_zoneinfo(struct ms_zoneinfo *z, int max);
 
+
+/*
+ * memscope's hook views: alloc, reclaim and slab. Data rows start with
+ * their kind; index [0] of a scope is "since load", [1] "since mark".
+ */
+#define MS_SCOPES 2
+#define MS_MAX_EVENTS 32
+#define MS_MAX_BUCKETS 32
+#define MS_MAX_CACHES 1024
+#define MS_MAX_KCLASSES 64
+#define MS_MAX_SITES 32
+
+/* "# hooks_xxx on; tracepoints missing: ..." */
+struct ms_hooks_status {
+	bool on;
+	char missing[256];	/* "none" or the names */
+};
+
+struct ms_alloc_zone {
+	int node;
+	char name[16];
+	unsigned long long alloc[MS_SCOPES][MS_MAX_ORDERS];
+	unsigned long long free[MS_SCOPES][MS_MAX_ORDERS];
+};
+
+struct ms_alloc {
+	struct ms_hooks_status st;
+	int norders, nzones, ntypes;
+	unsigned long long allocs[MS_SCOPES][MS_MAX_ORDERS];
+	unsigned long long frees[MS_SCOPES][MS_MAX_ORDERS];
+	unsigned long long fails[MS_SCOPES][MS_MAX_ORDERS];
+	unsigned long long fails_nowarn[MS_SCOPES][MS_MAX_ORDERS];
+	unsigned long long drained[MS_SCOPES][MS_MAX_ORDERS];
+	struct ms_alloc_zone zone[MS_MAX_ZONES];
+	char type_names[MS_MAX_TYPES][16];
+	unsigned long long mt[MS_SCOPES][MS_MAX_TYPES][MS_MAX_ORDERS];
+	unsigned long long extfrag[MS_SCOPES][MS_MAX_ORDERS][MS_MAX_ORDERS];
+};
+
+struct ms_reclaim {
+	struct ms_hooks_status st;
+	int nevents;
+	struct {
+		char name[32];
+		unsigned long long v[MS_SCOPES];
+	} ev[MS_MAX_EVENTS];
+	unsigned long long kswapd[MS_SCOPES][MS_MAX_ORDERS];
+	int nbuckets;
+	/* [0] reclaim, [1] compact */
+	unsigned long long stall[2][MS_MAX_BUCKETS][MS_SCOPES];
+};
+
+struct ms_slab_cache {
+	char name[40];
+	unsigned int objsize;
+	unsigned long long allocs[MS_SCOPES], frees[MS_SCOPES];
+	long long live[MS_SCOPES];
+	long long live_bytes;
+};
+
+struct ms_slab_kclass {
+	unsigned long long bytes, allocs[MS_SCOPES], frees[MS_SCOPES], fails;
+};
+
+struct ms_slab_site {
+	char cache[40];
+	unsigned long long allocs, bytes;	/* since the mark */
+	char call_site[160];
+};
+
+struct ms_slab {
+	struct ms_hooks_status st;
+	bool have_names;
+	int ncaches, nkclasses, nsites;
+	struct ms_slab_cache cache[MS_MAX_CACHES];
+	struct ms_slab_kclass kc[MS_MAX_KCLASSES];
+	struct ms_slab_site site[MS_MAX_SITES];
+};
+
+/* Each returns 0, -errno (open) or -EINVAL (format). */
+int ms_read_alloc(const char *path, struct ms_alloc *a);
+int ms_read_reclaim(const char *path, struct ms_reclaim *r);
+int ms_read_slab(const char *path, struct ms_slab *s);
+/* A reclaim event's value, or -1 when the view has no such row. */
+long long ms_reclaim_ev(const struct ms_reclaim *r, const char *name, int scope);
+struct ms_slab_cache *ms_slab_find(struct ms_slab *s, const char *name);
+/* The size class holding "bytes" (exact class size), or NULL. */
+struct ms_slab_kclass *ms_slab_kclass_find(struct ms_slab *s, unsigned long long bytes);
+
+/* /proc/vmstat: one counter, or the sum of those starting with a prefix. */
+long long ms_vmstat(const char *name);
+long long ms_vmstat_prefix(const char *prefix);
+/* finit_module() with a parameter string. */
+int ms_load_module_params(const char *path, const char *params);
+
+/*
+ * memscope reserved, and the kernel's own figures it is checked against
+ * (the boot log, /proc/meminfo, debugfs memblock/, /proc/iomem). Values
+ * the file prints as '?' read as -1.
+ */
+enum { MS_ML_AVAIL, MS_ML_TOTAL, MS_ML_CODE, MS_ML_RW, MS_ML_RO, MS_ML_INIT,
+       MS_ML_BSS, MS_ML_RES, MS_ML_CMA, MS_ML_HIGH, MS_ML_N };
+
+/* "Memory: <avail>K/<total>K available (...)": KiB per field. */
+struct ms_mem_line {
+	bool ok, has_high;
+	long long k[MS_ML_N];
+};
+
+#define MS_RES_MAX_ROWS 512
+#define MS_RES_NAME 48
+
+/* A row of any section but [boot line] and [zones]. */
+struct ms_res_row {
+	char section[32];
+	char key[MS_RES_NAME];		/* or the owner of a range row */
+	long long v[2];
+	int nv;
+	bool has_range, outside;	/* outside: "(outside RAM)" */
+	unsigned long long start, end;	/* physical, end inclusive */
+	int idx;			/* memblock region, -1 elsewhere */
+};
+
+struct ms_res_zone {
+	int node;			/* -1 for the "sum" row */
+	char name[16];
+	long long spanned, present, managed, reserved, cma;
+};
+
+struct ms_reserved {
+	char symbols[512];		/* the "# symbols:" lines */
+	struct ms_mem_line computed, logged;
+	bool logged_found;
+	char differs[512];
+	bool has_memblock;		/* regions listed (memblock kept) */
+	int nrows, nzones;
+	struct ms_res_row row[MS_RES_MAX_ROWS];
+	struct ms_res_zone zone[MS_MAX_ZONES + 1];
+};
+
+int ms_parse_mem_line(const char *s, struct ms_mem_line *ml);
+/* 0, -errno (open) or -EINVAL (format). */
+int ms_read_reserved(const char *path, struct ms_reserved *r);
+/* Value @col of row @key in @section, or LLONG_MIN when there is none. */
+long long ms_res_val(const struct ms_reserved *r, const char *section,
+		     const char *key, int col);
+
+/* The kernel log (klogctl), malloc()ed, or NULL. */
+char *ms_kernel_log(void);
+/* "Freeing <what> memory: <n>K" lines of a log: count, up to @max. */
+struct ms_freed_line {
+	char what[64];
+	long long kib;
+};
+int ms_log_freed(const char *log, struct ms_freed_line *out, int max);
+/* A /proc/meminfo field in kB, or -1. */
+long long ms_meminfo(const char *key);
+/* debugfs memblock/{memory,reserved}: [start, end] pairs; count or -errno. */
+int ms_read_memblock(const char *path, unsigned long long (*range)[2], int max);
+/* First /proc/iomem entry named @name: 0 or -ENOENT; and the highest end. */
+int ms_iomem_find(const char *name, unsigned long long *start,
+		  unsigned long long *end);
+unsigned long long ms_iomem_max_end(void);
+
 #endif

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope: page-allocator probes (group "page", parameter hooks_page).
+ *
+ * mm_page_alloc and mm_page_free fire for every block the buddy allocator
+ * hands out or takes back, in any context, so their probes do nothing but
+ * this_cpu_inc() on this module's per-CPU counters: no lock, no atomic
+ * shared with other CPUs, no allocation, no wake-up. mm_page_pcpu_drain
+ * and mm_page_alloc_extfrag run under zone->lock with interrupts off and
+ * obey the same rule. The only slow-path work is on a failed allocation
+ * (page == NULL), which pokes the pressure code.
+ *
+ * Not seen by these tracepoints (see the documentation): pages from the
+ * bulk allocator (alloc_pages_bulk*, used by vmalloc), requests rejected
+ * before the allocator runs (order >= MAX_ORDER, fault injection), and
+ * CMA/contig ranges. A high-order block freed in pieces is counted at the
+ * orders it is freed at.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+/* pageblock_order may need HUGETLB_PAGE_ORDER (arm64). */
+#include <linux/hugetlb.h>
+#include <linux/pageblock-flags.h>
+#include <linux/string.h>
+
+/* Prototypes only (no CREATE_TRACE_POINTS): checks our probes' types. */
+#include <trace/events/kmem.h>
+
+#include "hooks.h"
+#include "hooks_internal.h"
+
+static struct ms_page_stats __percpu *ms_page_pcpu;
+unsigned int ms_page_nr_slots;
+bool ms_page_nodes_folded;
+
+size_t ms_page_stats_size(void)
+{
+	struct ms_page_stats *p;
+
+	return struct_size(p, zone, ms_page_nr_slots);
+}
+
+/* Per-zone counter slot of a page: its node (unless folded) and zone. */
+static __always_inline unsigned int ms_page_slot(struct page *page)
+{
+	unsigned int slot = page_zonenum(page);
+
+	if (!ms_page_nodes_folded)
+		slot += page_to_nid(page) * MAX_NR_ZONES;
+	return slot;
+}
+
+static void ms_probe_page_alloc(void *data, struct page *page,
+				unsigned int order, gfp_t gfp, int migratetype)
+{
+	struct ms_page_stats __percpu *s = ms_page_pcpu;
+
+	if (unlikely(order >= MAX_ORDER))
+		return;
+	if (unlikely(!page)) {
+		/* Slow path: the allocation has failed. */
+		this_cpu_inc(s->fail[order]);
+		if (gfp & __GFP_NOWARN)
+			this_cpu_inc(s->fail_nowarn[order]);
+		ms_pressure_poke();
+		return;
+	}
+	this_cpu_inc(s->zone[ms_page_slot(page)][0][order]);
+	if (likely((unsigned int)migratetype < MIGRATE_TYPES))
+		this_cpu_inc(s->mt[migratetype][order]);
+	ms_pressure_note_alloc(order);
+}
+
+static void ms_probe_page_free(void *data, struct page *page, unsigned int order)
+{
+	if (likely(order < MAX_ORDER))
+		this_cpu_inc(ms_page_pcpu->zone[ms_page_slot(page)][1][order]);
+}
+
+static void ms_probe_pcpu_drain(void *data, struct page *page,
+				unsigned int order, int migratetype)
+{
+	if (likely(order < MAX_ORDER))
+		this_cpu_inc(ms_page_pcpu->drained[order]);
+}
+
+static void ms_probe_extfrag(void *data, struct page *page, int alloc_order,
+			     int fallback_order, int alloc_mt, int fallback_mt)
+{
+	struct ms_page_stats __percpu *s = ms_page_pcpu;
+
+	if (unlikely((unsigned int)alloc_order >= MAX_ORDER ||
+		     (unsigned int)fallback_order >= MAX_ORDER ||
+		     (unsigned int)alloc_mt >= MIGRATE_TYPES ||
+		     (unsigned int)fallback_mt >= MIGRATE_TYPES))
+		return;
+	this_cpu_inc(s->extfrag[alloc_order][fallback_order]);
+	this_cpu_inc(s->extfrag_mt[alloc_mt][fallback_mt]);
+	/* The kernel's "fragmenting" fallback: less than a pageblock taken. */
+	if (fallback_order < pageblock_order)
+		this_cpu_inc(s->extfrag_small[alloc_mt]);
+}
+
+static struct ms_tp_hook ms_page_hooks[] = {
+	{ .name = "mm_page_alloc", .probe = ms_probe_page_alloc },
+	{ .name = "mm_page_free", .probe = ms_probe_page_free },
+	{ .name = "mm_page_pcpu_drain", .probe = ms_probe_pcpu_drain },
+	{ .name = "mm_page_alloc_extfrag", .probe = ms_probe_extfrag },
+};
+
+/* Compile-time check of every probe against the kernel's TP_PROTO. */
+static void __maybe_unused ms_page_check_protos(void)
+{
+	check_trace_callback_type_mm_page_alloc(ms_probe_page_alloc);
+	check_trace_callback_type_mm_page_free(ms_probe_page_free);
+	check_trace_callback_type_mm_page_pcpu_drain(ms_probe_pcpu_drain);
+	check_trace_callback_type_mm_page_alloc_extfrag(ms_probe_extfrag);
+}
+
+struct ms_hook_group ms_page_group = {
+	.param = "hooks_page",
+	.hooks = ms_page_hooks,
+	.nr_hooks = ARRAY_SIZE(ms_page_hooks),
+	.want = true,
+};
+
+int ms_page_data_init(void)
+{
+	unsigned int nodes = nr_node_ids;
+
+	ms_page_nodes_folded = nodes > MS_PAGE_MAX_NODES;
+	if (ms_page_nodes_folded)
+		nodes = 1;
+	ms_page_nr_slots = nodes * MAX_NR_ZONES;
+	ms_page_pcpu = __alloc_percpu(ms_page_stats_size(), __alignof__(u64));
+	return ms_page_pcpu ? 0 : -ENOMEM;
+}
+
+void ms_page_data_free(void)
+{
+	free_percpu(ms_page_pcpu);
+	ms_page_pcpu = NULL;
+}
+
+/* Every CPU's counters added up into t (ms_page_stats_size() bytes). */
+void ms_page_sum(struct ms_page_stats *t)
+{
+	size_t n = ms_page_stats_size() / sizeof(u64);
+	unsigned int cpu;
+	size_t i;
+
+	memset(t, 0, ms_page_stats_size());
+	for_each_possible_cpu(cpu) {
+		const u64 *c = (const u64 *)per_cpu_ptr(ms_page_pcpu, cpu);
+		u64 *sum = (u64 *)t;
+
+		/* The struct is nothing but u64 counters. */
+		for (i = 0; i < n; i++)
+			sum[i] += READ_ONCE(c[i]);
+	}
+}
+
+/* hooks.h: failed allocations per order. */
+void ms_page_sum_fails(u64 *fail)
+{
+	unsigned int cpu, o;
+
+	for_each_possible_cpu(cpu) {
+		const struct ms_page_stats *c = per_cpu_ptr(ms_page_pcpu, cpu);
+
+		for (o = 0; o < MAX_ORDER; o++)
+			fail[o] += READ_ONCE(c->fail[o]);
+	}
+}

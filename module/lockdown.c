@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope: what is left of it under kernel lockdown.
+ *
+ * With lockdown=integrity or confidentiality, debugfs opens only files
+ * that nobody may write and that have no ioctl or mmap
+ * (debugfs_locked_down() in fs/debugfs/file.c); opening any other file
+ * fails with EPERM, even for reading. memscope's read-only views and
+ * /dev/memscope, which is not in debugfs, keep working, so memscope loads
+ * and names the views that are lost, once, instead of leaving an EPERM on
+ * some files to be puzzled over.
+ *
+ * Kernels with module signatures refuse an unsigned memscope.ko under
+ * lockdown before this runs; the kernel then logs the reason itself.
+ *
+ * This runs after every view has been created, so the list is complete.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/security.h>
+#include <linux/string.h>
+
+#include "memscope.h"
+
+int ms_lockdown_init(struct dentry *dir)
+{
+	char lost[128] = "";
+	struct dentry *child;
+	size_t len = 0;
+
+	if (!security_locked_down(LOCKDOWN_DEBUGFS))
+		return 0;
+	/* Files are only added by this module's init: the list is stable. */
+	spin_lock(&dir->d_lock);
+	list_for_each_entry(child, &dir->d_subdirs, d_child) {
+		struct inode *inode = d_inode(child);
+
+		if (!inode || !S_ISREG(inode->i_mode) || !(inode->i_mode & 0222))
+			continue;
+		len += scnprintf(lost + len, sizeof(lost) - len, " %pd", child);
+	}
+	spin_unlock(&dir->d_lock);
+	pr_notice("kernel lockdown: debugfs refuses writable files, so these views are unavailable:%s; the read-only views and /dev/memscope work\n",
+		  len ? lost : " none");
+	return 0;
+}

@@ -1,0 +1,840 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscoped (tools/memscoped) end to end in a guest: its config check, its
+ * life cycle (subscribe, textfile, reload, clean stop), a process
+ * registered by pid file killed when a kernel hog raises pressure, a
+ * runaway user-space hog killed by memscoped before the kernel's OOM killer
+ * acts, and dropped records logged and counted with none lost silently.
+ * Every verdict comes from what really happened: wait statuses, the
+ * kernel's oom_kill counter and log, memscoped's log and textfile.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "msview.h"
+
+#define MEMSCOPED "/tools/memscoped"
+#define WORK "/tmp/memscoped-e2e"
+#define CONF WORK "/memscoped.conf"
+#define LOG WORK "/memscoped.log"
+#define OUT WORK "/stdout.log"
+#define PROM WORK "/memscope.prom"
+#define PIDFILE WORK "/sleeper.pid"
+#define CMD_OUT WORK "/command.out"
+#define HELPER_KO "/lib/memscope/memscope_test.ko"
+#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+#define PRESSURE "/sys/kernel/debug/memscope/pressure"
+#define EVENTS "/sys/kernel/debug/memscope/events"
+#define PARAMS "/sys/module/memscope/parameters/"
+#define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fputs(text, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* The kernel's own count of OOM kills (/proc/vmstat oom_kill). */
+static long long oom_kill_count(void)
+{
+	char *t = ms_slurp("/proc/vmstat"), *p;
+	long long v = -1;
+
+	if (!t)
+		return -1;
+	p = strstr(t, "\noom_kill ");
+	if (p)
+		v = strtoll(p + 10, NULL, 10);
+	free(t);
+	return v;
+}
+
+/* The kernel log, malloc()ed and NUL-terminated; NULL on error. */
+static char *kernel_log(void)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf;
+
+	if (size <= 0)
+		return NULL;
+	buf = malloc(size + 1);
+	if (!buf)
+		return NULL;
+	size = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	if (size < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[size] = '\0';
+	return buf;
+}
+
+/* The kernel's lines about OOM kills, to explain a failure. */
+static void dump_oom_lines(void)
+{
+	char *t = kernel_log(), *line, *save = NULL;
+
+	for (line = t ? strtok_r(t, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "oom") || strstr(line, "Out of memory"))
+			fprintf(stderr, "# kernel: %s\n", line);
+	free(t);
+}
+
+/* Lines of the kernel log that say the OOM killer ran. */
+static int oom_log_lines(void)
+{
+	char *buf = kernel_log(), *p;
+	int n = 0;
+
+	if (!buf)
+		return -1;
+	for (p = buf; (p = strstr(p, "invoked oom-killer")); p++)
+		n++;
+	for (p = buf; (p = strstr(p, "Out of memory")); p++)
+		n++;
+	free(buf);
+	return n;
+}
+
+/* 1 once NEEDLE is in the file at PATH, 0 after MS milliseconds. */
+static int wait_for_text(const char *path, const char *needle, int ms)
+{
+	long long end = now_ms() + ms;
+
+	do {
+		char *t = ms_slurp(path);
+		int found = t && strstr(t, needle);
+
+		free(t);
+		if (found)
+			return 1;
+		sleep_ms(20);
+	} while (now_ms() < end);
+	return 0;
+}
+
+static int file_has(const char *path, const char *needle)
+{
+	return wait_for_text(path, needle, 0);
+}
+
+/*
+ * memscoped's log, "# "-prefixed, to explain a failure. On stderr: the
+ * harness ends a test with _exit(), which would lose buffered stdout.
+ */
+static void dump(const char *path)
+{
+	char *t = ms_slurp(path), *line, *save = NULL;
+
+	fprintf(stderr, "# ---- %s\n", path);
+	for (line = t ? strtok_r(t, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "# %s\n", line);
+	free(t);
+}
+
+static pid_t start_memscoped(void)
+{
+	pid_t pid;
+
+	unlink(LOG);
+	unlink(PROM);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execl(MEMSCOPED, "memscoped", "-c", CONF, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait up to MS for PID to end; its status, or -1 if it did not end. */
+static int wait_end(pid_t pid, int ms, int *status)
+{
+	long long end = now_ms() + ms;
+
+	do {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 0;
+		if (r < 0)
+			return -1;
+		sleep_ms(10);
+	} while (now_ms() < end);
+	return -1;
+}
+
+/* A "sleep 1000" registered by its pid file. */
+static pid_t start_sleeper(void)
+{
+	char text[32];
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl("/bin/sleep", "sleep", "1000", (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0) {
+		snprintf(text, sizeof(text), "%d\n", (int)pid);
+		if (write_file(PIDFILE, text))
+			return -1;
+	}
+	return pid;
+}
+
+static long long get_param(const char *name)
+{
+	char path[128], *t;
+	long long v;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	t = ms_slurp(path);
+	if (!t)
+		return -1;
+	v = strtoll(t, NULL, 10);
+	free(t);
+	return v;
+}
+
+static int set_param(const char *name, long long v)
+{
+	char path[128], text[32];
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	snprintf(text, sizeof(text), "%lld", v);
+	return ms_write_str(path, text);
+}
+
+/*
+ * Watermark boosting raises every watermark by a pageblock when the
+ * allocator steals from another migratetype: 4 MiB on versatilepb, where
+ * a 32M guest has about 10 MiB free. It would move the lines the hog aims
+ * at and can starve the guest outright, so it is off from the first test
+ * to the last (set in the harness's parent, before any test forks).
+ */
+static char boost_saved[32];
+
+__attribute__((constructor)) static void boost_off(void)
+{
+	char *t = ms_slurp(BOOST_SYSCTL);
+
+	if (t && !ms_write_str(BOOST_SYSCTL, "0"))
+		snprintf(boost_saved, sizeof(boost_saved), "%s", t);
+	free(t);
+}
+
+__attribute__((destructor)) static void boost_restore(void)
+{
+	if (boost_saved[0])
+		ms_write_str(BOOST_SYSCTL, boost_saved);
+}
+
+TEST(config_check_mode)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, mkdir(WORK, 0755) && errno != EEXIST ? -errno : 0);
+	ASSERT_EQ(0, write_file(CONF, "trigger level medium\non medium kill pidfile=/run/x.pid\n"));
+	for (int bad = 0; bad < 2; bad++) {
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			int fd = open(OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			dup2(fd, 1);
+			dup2(fd, 2);
+			execl(MEMSCOPED, "memscoped", "-t", "-c", CONF, (char *)NULL);
+			_exit(127);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		if (!bad) {
+			EXPECT_EQ(0, WEXITSTATUS(status));
+			EXPECT_TRUE(file_has(OUT, "1 triggers, 1 rules: OK"));
+			/* Now a mistake on line 2: refused, with the line named. */
+			ASSERT_EQ(0, write_file(CONF, "trigger level medium\ntrigger level severe\n"));
+		} else {
+			EXPECT_EQ(2, WEXITSTATUS(status));
+			EXPECT_TRUE(file_has(OUT, CONF ":2: trigger 'level severe': syntax error"));
+		}
+	}
+}
+
+FIXTURE(e2e) {
+	pid_t daemon;
+	long long oom_kills, period, fast_period, queue_len;
+	int oom_lines;
+};
+
+FIXTURE_SETUP(e2e)
+{
+	int ret;
+
+	self->daemon = -1;
+	ASSERT_EQ(0, mkdir(WORK, 0755) && errno != EEXIST ? -errno : 0);
+	ASSERT_EQ(0, access(MEMSCOPED, X_OK)) TH_LOG("%s: %s", MEMSCOPED, strerror(errno));
+	if (!ms_module_loaded("memscope_test")) {
+		ret = ms_load_module(HELPER_KO);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
+	}
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	ASSERT_NE(0, boost_saved[0]) TH_LOG("%s could not be set to 0", BOOST_SYSCTL);
+	self->period = get_param("period_ms");
+	self->fast_period = get_param("fast_period_ms");
+	self->queue_len = get_param("queue_len");
+	ASSERT_GT(self->period, 0);
+	ASSERT_GT(self->fast_period, 0);
+	ASSERT_GT(self->queue_len, 0);
+	self->oom_kills = oom_kill_count();
+	self->oom_lines = oom_log_lines();
+	ASSERT_GE(self->oom_kills, 0);
+	ASSERT_GE(self->oom_lines, 0);
+}
+
+FIXTURE_TEARDOWN(e2e)
+{
+	int status;
+
+	if (self->daemon > 0 && wait_end(self->daemon, 0, &status)) {
+		kill(self->daemon, SIGKILL);
+		waitpid(self->daemon, &status, 0);
+	}
+	ms_write_str(HELPER_CTL, "hog_release all");
+	if (self->period > 0)
+		set_param("period_ms", self->period);
+	if (self->fast_period > 0)
+		set_param("fast_period_ms", self->fast_period);
+	if (self->queue_len > 0)
+		set_param("queue_len", self->queue_len);
+}
+
+/* Starts memscoped with CONF and waits for it to be subscribed. */
+static int run_daemon(struct __test_metadata *_metadata, pid_t *pid, const char *conf)
+{
+	if (write_file(CONF, conf))
+		return -1;
+	*pid = start_memscoped();
+	if (*pid < 0)
+		return -1;
+	if (!wait_for_text(LOG, "running: ", 10000)) {
+		dump(OUT);
+		dump(LOG);
+		return -1;
+	}
+	return 0;
+}
+
+TEST_F(e2e, subscribes_writes_textfile_reloads_and_stops)
+{
+	char path[64], *t;
+	int status;
+
+	unlink(CMD_OUT);
+	/*
+	 * "now" fires at once (no guest has 1 TiB available): its command
+	 * shows what a command gets. memscoped runs at oom_score_adj -1000;
+	 * the command must not.
+	 */
+	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon,
+				"trigger level low clear\ntrigger oom\n"
+				"trigger now: available below 1024G\n"
+				"on now run echo \"$MEMSCOPE_KIND $MEMSCOPE_REASON node $MEMSCOPE_NODE "
+				"adj $(cat /proc/self/oom_score_adj)\" > " CMD_OUT "\n"
+				"interval 250ms\ntextfile " PROM "\nlog " LOG "\n"));
+	EXPECT_TRUE(file_has(LOG, "/dev/memscope: ABI version 1"));
+	EXPECT_TRUE(wait_for_text(CMD_OUT, "available fired node -1 adj 0\n", 5000)) {
+		dump(CMD_OUT);
+		dump(LOG);
+	}
+	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_commands_total 1\n", 5000));
+	/* The kernel's view of the subscriber memscoped is. */
+	snprintf(path, sizeof(path), " pid %d uid 0 triggers 3 ", (int)self->daemon);
+	t = ms_slurp(EVENTS);
+	ASSERT_TRUE(t != NULL);
+	EXPECT_TRUE(strstr(t, path) != NULL) TH_LOG("no '%s' in %s", path, EVENTS);
+	EXPECT_TRUE(strstr(t, path) && strstr(strstr(t, path), " interval_ms 250\n"));
+	free(t);
+	EXPECT_TRUE(file_has(LOG, "trigger 1: level low clear (line 1)"));
+	EXPECT_TRUE(file_has(LOG, "trigger 2: oom (line 2)"));
+	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_kills_total 0\n", 2000));
+	/* Protected from the OOM killer and locked in memory by default. */
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)self->daemon);
+	t = ms_slurp(path);
+	ASSERT_TRUE(t != NULL);
+	EXPECT_EQ(-1000, atoi(t));
+	free(t);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)self->daemon);
+	t = ms_slurp(path);
+	ASSERT_TRUE(t != NULL);
+	EXPECT_TRUE(strstr(t, "VmLck:\t       0 kB") == NULL) TH_LOG("not mlock()ed");
+	free(t);
+	/* Ahead of ordinary tasks, its forks not. */
+	EXPECT_EQ(SCHED_FIFO | SCHED_RESET_ON_FORK, sched_getscheduler(self->daemon));
+
+	/* SIGHUP: a broken config is refused, a good one replaces the old. */
+	ASSERT_EQ(0, write_file(CONF, "trigger level sometimes\n"));
+	ASSERT_EQ(0, kill(self->daemon, SIGHUP));
+	EXPECT_TRUE(wait_for_text(LOG, "keeping the running configuration", 5000));
+	ASSERT_EQ(0, write_file(CONF, "trigger level low\ntrigger level medium\ntrigger oom\n"
+				"textfile " PROM "\nlog " LOG "\n"));
+	ASSERT_EQ(0, kill(self->daemon, SIGHUP));
+	EXPECT_TRUE(wait_for_text(LOG, "reload: " CONF ": 3 triggers, 0 rules", 5000));
+	EXPECT_TRUE(file_has(LOG, "trigger 5: level medium (line 2)"));
+
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status)) TH_LOG("still running");
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_TRUE(file_has(LOG, "stopping on SIGTERM"));
+	EXPECT_TRUE(file_has(LOG, "exiting with status 0"));
+	self->daemon = -1;
+	if (_metadata->passed == 0)
+		dump(LOG);
+}
+
+/* "sh /tools/S50memscoped ACTION" with this test's paths; its exit status. */
+static int init_script(const char *action)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(OUT, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		setenv("DAEMON", MEMSCOPED, 1);
+		setenv("CONF", CONF, 1);
+		setenv("PIDFILE", WORK "/memscoped.pid", 1);
+		execl("/bin/sh", "sh", "/tools/S50memscoped", action, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Running and not a zombie (a daemon's parent may be slow to reap it). */
+static int running(pid_t pid)
+{
+	char path[64], *t;
+	int alive;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	t = ms_slurp(path);
+	alive = t && !strstr(t, "State:\tZ");
+	free(t);
+	return alive;
+}
+
+/* The busybox init script: config checked before start, reload, stop. */
+TEST_F(e2e, init_script_starts_reloads_and_stops)
+{
+	char *t, comm[32] = "";
+	pid_t pid;
+
+	unlink(OUT);
+	unlink(WORK "/memscoped.pid");
+	unlink(LOG);
+	ASSERT_EQ(0, write_file(CONF, "trigger level medium\non medium kill oom_score_adj>=2000\n"));
+	EXPECT_NE(0, init_script("start"));
+	EXPECT_TRUE(file_has(OUT, "Starting memscoped: FAIL: memscoped: " CONF
+			     ":2: oom_score_adj threshold '2000' is not in -999..1000"));
+	EXPECT_NE(0, access(WORK "/memscoped.pid", F_OK));
+
+	ASSERT_EQ(0, write_file(CONF, "trigger level medium\nlog " LOG "\n"));
+	ASSERT_EQ(0, init_script("start"));
+	EXPECT_TRUE(file_has(OUT, "Starting memscoped: OK"));
+	t = ms_slurp(WORK "/memscoped.pid");
+	ASSERT_TRUE(t != NULL);
+	pid = atoi(t);
+	free(t);
+	ASSERT_GT(pid, 1);
+	EXPECT_TRUE(wait_for_text(LOG, "running: 1 triggers", 10000));
+	snprintf(comm, sizeof(comm), "/proc/%d/comm", (int)pid);
+	t = ms_slurp(comm);
+	EXPECT_TRUE(t && !strcmp(t, "memscoped\n"));
+	free(t);
+
+	ASSERT_EQ(0, write_file(CONF, "trigger level medium\ntrigger oom\nlog " LOG "\n"));
+	EXPECT_EQ(0, init_script("reload"));
+	EXPECT_TRUE(wait_for_text(LOG, "reload: " CONF ": 2 triggers, 0 rules", 5000));
+
+	EXPECT_EQ(0, init_script("stop"));
+	EXPECT_TRUE(file_has(OUT, "Stopping memscoped: OK"));
+	EXPECT_FALSE(running(pid));
+	EXPECT_TRUE(file_has(LOG, "stopping on SIGTERM"));
+	EXPECT_NE(0, access(WORK "/memscoped.pid", F_OK));
+	if (running(pid))
+		kill(pid, SIGKILL);
+	if (_metadata->passed == 0) {
+		dump(OUT);
+		dump(LOG);
+	}
+}
+
+struct zstate {
+	long long usable, min, low;
+	char sys_level[16];
+};
+
+static int read_zone(const char *scope, struct zstate *z)
+{
+	char *t = ms_slurp(PRESSURE);
+	int ret;
+
+	if (!t)
+		return -1;
+	ret = ms_kv_get(t, scope, "usable_free_pages", NULL, &z->usable) ||
+	      ms_kv_get(t, scope, "watermark_pages", "min", &z->min) ||
+	      ms_kv_get(t, scope, "watermark_pages", "low", &z->low) ||
+	      ms_kv_str(t, "system", "level", z->sys_level, sizeof(z->sys_level));
+	free(t);
+	return ret ? -1 : 0;
+}
+
+/*
+ * Zones below the one ordinary allocations use (DMA, DMA32) count in the
+ * system level through their watermarks and lowmem reserves, but ordinary
+ * allocations only reach them once that zone is low. Take them down to
+ * their min first, with zone-specific allocations: then the system level
+ * follows the main zone, and the main zone keeps serving the rest of the
+ * guest above its min watermark (no direct reclaim, no OOM).
+ */
+static void drain_lower_zones(struct __test_metadata *_metadata, int node,
+			      const char *target)
+{
+	static struct ms_zoneinfo zi[32];
+	int n = ms_read_zoneinfo(zi, 32);
+
+	ASSERT_GT(n, 0);
+	for (int i = 0; i < n && strcmp(zi[i].name, target); i++) {
+		const char *mode = !strcmp(zi[i].name, "DMA") ? "dma" :
+				   !strcmp(zi[i].name, "DMA32") ? "dma32" : NULL;
+		char cmd[64];
+
+		if (zi[i].node != node || !zi[i].populated || !mode)
+			continue;
+		snprintf(cmd, sizeof(cmd), "hog_take %lu %s", zi[i].free, mode);
+		/* Stops with ENOMEM at the zone's min watermark: expected. */
+		ASSERT_EQ(-ENOMEM, ms_write_str(HELPER_CTL, cmd));
+	}
+}
+
+/*
+ * The kernel hog takes the zone ordinary allocations use into its band
+ * between the min and low watermarks, deeper step by step until the system
+ * level is at least medium: memscoped kills the "sleep" its pid file names,
+ * and no OOM kill happens.
+ */
+TEST_F_TIMEOUT(e2e, kills_registered_process_when_a_kernel_hog_raises_pressure, 120)
+{
+	char conf[512], scope[48], zone[16], cmd[64], *t, needle[96];
+	long long t0, t_kill = -1;
+	struct zstate z;
+	int node, status;
+	pid_t sleeper;
+
+	ASSERT_EQ(0, set_param("period_ms", 50));
+	ASSERT_EQ(0, set_param("fast_period_ms", 50));
+	sleeper = start_sleeper();
+	ASSERT_GT(sleeper, 0);
+	snprintf(conf, sizeof(conf),
+		 "trigger level medium\n"
+		 "on medium kill pidfile=" PIDFILE "\n"
+		 "kill_grace_ms 500\n"
+		 "textfile " PROM "\nlog " LOG "\n");
+	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, conf));
+
+	/* Which zone do ordinary allocations come from? */
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_take 1 nowait"));
+	t = ms_slurp(HELPER_CTL);
+	ASSERT_TRUE(t != NULL);
+	ASSERT_EQ(2, sscanf(strstr(t, "hog ") ?: "", "hog %d %15s", &node, zone));
+	free(t);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	snprintf(scope, sizeof(scope), "node%d/%s", node, zone);
+	drain_lower_zones(_metadata, node, zone);
+
+	t0 = now_ms();
+	/* Half-way into the band, then a quarter above min, then just above it. */
+	for (int step = 0; step < 3 && t_kill < 0; step++) {
+		long long target;
+		int ret;
+
+		ASSERT_EQ(0, read_zone(scope, &z));
+		target = step == 0 ? (z.min + z.low) / 2 :
+			 step == 1 ? z.min + (z.low - z.min) / 4 : z.min + 2;
+		if (z.usable > target) {
+			snprintf(cmd, sizeof(cmd), "hog_take %lld nowait", z.usable - target);
+			ret = ms_write_str(HELPER_CTL, cmd);
+			ASSERT_TRUE(ret == 0 || ret == -ENOMEM);
+		}
+		/* Give the level, memscoped and the kill their time. */
+		for (int i = 0; i < 100 && t_kill < 0; i++)
+			if (!wait_end(sleeper, 20, &status))
+				t_kill = now_ms();
+	}
+	ASSERT_EQ(0, read_zone(scope, &z));
+	TH_LOG("%s usable %lld pages (min %lld, low %lld), system level %s; killed after %lld ms",
+	       scope, z.usable, z.min, z.low, z.sys_level, t_kill < 0 ? -1 : t_kill - t0);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	if (t_kill < 0) {
+		kill(sleeper, SIGKILL);
+		waitpid(sleeper, &status, 0);
+		dump(LOG);
+	}
+	ASSERT_GE(t_kill, 0) TH_LOG("the registered process is still alive");
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	snprintf(needle, sizeof(needle), "kill: SIGTERM to pid %d (sleep, ", (int)sleeper);
+	EXPECT_TRUE(file_has(LOG, needle));
+	EXPECT_TRUE(file_has(LOG, "(level medium) fired: level "));
+	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_kills_total 1\n", 2000));
+	EXPECT_EQ(self->oom_kills, oom_kill_count());
+	EXPECT_EQ(self->oom_lines, oom_log_lines());
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	self->daemon = -1;
+	if (_metadata->passed == 0)
+		dump(LOG);
+}
+
+/*
+ * A runaway process (oom_score_adj 1000, so registered by the threshold
+ * rules) allocates and touches memory without end, as fast as it can.
+ * memscoped must stop it when available memory falls below half of what
+ * it was (an lmkd-style "minfree" trigger), or at medium pressure at the
+ * latest: it dies of memscoped's SIGTERM (or SIGKILL after the grace
+ * period, which memscoped logs), and the kernel never OOM-kills.
+ *
+ * A runaway crosses the few hundred KiB between the low and min
+ * watermarks in milliseconds: levels alone are a late signal for it. The
+ * sampling period is lowered to 20 ms so the available trigger is checked
+ * often enough (Documentation/memscoped.rst, "Thresholds and sampling").
+ */
+TEST_F_TIMEOUT(e2e, kills_runaway_before_the_oom_killer, 180)
+{
+	long long t0, mib, avail, page = sysconf(_SC_PAGESIZE);
+	/* Written by the child only, read once it has ended: no atomics needed. */
+	volatile long *shared;
+	char needle[96], conf[768], *t;
+	int status;
+	pid_t hog;
+
+	ASSERT_EQ(0, set_param("period_ms", 20));
+	ASSERT_EQ(0, set_param("fast_period_ms", 20));
+	/* A level left over from an earlier test would fire at once. */
+	for (t0 = now_ms(); now_ms() - t0 < 10000; sleep_ms(100)) {
+		char level[16] = "";
+
+		t = ms_slurp(PRESSURE);
+		ASSERT_TRUE(t != NULL);
+		ASSERT_EQ(0, ms_kv_str(t, "system", "level", level, sizeof(level)));
+		ASSERT_EQ(0, ms_kv_get(t, "system", "available_pages", NULL, &avail));
+		free(t);
+		if (!strcmp(level, "none"))
+			break;
+	}
+	snprintf(conf, sizeof(conf),
+		 "trigger early: available below %lldK\n"
+		 "trigger level medium\n"
+		 "trigger oom\n"
+		 "on early kill oom_score_adj>=900\n"
+		 "on medium kill oom_score_adj>=900\n"
+		 "kill_grace_ms 200\n"
+		 "textfile " PROM "\nlog " LOG "\n", (avail * page >> 10) / 2);
+	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, conf));
+	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(shared != MAP_FAILED);
+	*shared = 0;
+	t0 = now_ms();
+	hog = fork();
+	ASSERT_GE(hog, 0);
+	if (hog == 0) {
+		ms_write_str("/proc/self/oom_score_adj", "1000");
+		for (;;) {
+			char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p == MAP_FAILED)
+				_exit(3);
+			for (int off = 0; off < 1 << 20; off += 4096)
+				p[off] = 1;
+			(*shared)++;
+		}
+	}
+	ASSERT_EQ(0, wait_end(hog, 150000, &status)) {
+		kill(hog, SIGKILL);
+		waitpid(hog, &status, 0);
+	}
+	mib = *shared;
+	TH_LOG("the runaway took %lld MiB in %lld ms and ended by signal %d",
+	       mib, now_ms() - t0, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	munmap((void *)shared, 4096);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	snprintf(needle, sizeof(needle), "kill: SIGTERM to pid %d (", (int)hog);
+	EXPECT_TRUE(wait_for_text(LOG, needle, 2000));
+	t = ms_slurp(LOG);
+	if (t && strstr(t, "event ["))
+		TH_LOG("memscoped: %.*s", (int)strcspn(strstr(t, "event ["), "\n"), strstr(t, "event ["));
+	if (t && strstr(t, needle))
+		TH_LOG("memscoped: %.*s", (int)strcspn(strstr(t, needle), "\n"), strstr(t, needle));
+	free(t);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		snprintf(needle, sizeof(needle), "kill: pid %d (memscoped_test) still alive", (int)hog);
+		EXPECT_TRUE(file_has(LOG, needle)) TH_LOG("SIGKILL, but not memscoped's");
+	} else {
+		EXPECT_EQ(SIGTERM, WTERMSIG(status));
+	}
+	/* The point of it all: the kernel's OOM killer never ran. */
+	EXPECT_EQ(self->oom_kills, oom_kill_count());
+	EXPECT_EQ(self->oom_lines, oom_log_lines());
+	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_kills_total 1\n", 2000));
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	self->daemon = -1;
+	if (_metadata->passed == 0) {
+		dump(LOG);
+		dump_oom_lines();
+	}
+}
+
+/* Sum of N over the lines "...KEY N..." of the file at PATH, and their count. */
+static long long sum_after(const char *path, const char *key, int *lines)
+{
+	char *t = ms_slurp(path), *p;
+	long long sum = 0;
+
+	*lines = 0;
+	for (p = t; p && (p = strstr(p, key)); p += strlen(key)) {
+		sum += strtoll(p + strlen(key), NULL, 10);
+		(*lines)++;
+	}
+	free(t);
+	return sum;
+}
+
+/*
+ * memscoped stopped (SIGSTOP) while an available-memory trigger fires and
+ * clears again and again overflows its 4-record queue. Once it runs again,
+ * every sequence number is accounted for: logged as a record, or counted
+ * as dropped (in the log and in the textfile).
+ */
+TEST_F_TIMEOUT(e2e, dropped_records_are_logged_and_counted, 120)
+{
+	long long avail, page = sysconf(_SC_PAGESIZE), dropped, max_seq = 0, prom = -1;
+	long long queued = -1, nread = -1, kdropped = -1;
+	int events, drop_lines, status;
+	char conf[512], cmd[64], *t, *p;
+
+	ASSERT_EQ(0, set_param("period_ms", 20));
+	ASSERT_EQ(0, set_param("fast_period_ms", 20));
+	ASSERT_EQ(0, set_param("queue_len", 4));
+	t = ms_slurp(PRESSURE);
+	ASSERT_TRUE(t != NULL);
+	ASSERT_EQ(0, ms_kv_get(t, "system", "available_pages", NULL, &avail));
+	free(t);
+	/* Fires 2M below what is available now, re-arms 1M below. */
+	snprintf(conf, sizeof(conf),
+		 "trigger available below %lldK above %lldK clear\n"
+		 "textfile " PROM "\nlog " LOG "\n",
+		 (avail * page >> 10) - 2048, (avail * page >> 10) - 1024);
+	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, conf));
+	ASSERT_EQ(0, kill(self->daemon, SIGSTOP));
+	for (int i = 0; i < 10; i++) {
+		snprintf(cmd, sizeof(cmd), "hog_take %lld nowait", (3LL << 20) / page);
+		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		sleep_ms(150);
+		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+		sleep_ms(150);
+	}
+	ASSERT_EQ(0, kill(self->daemon, SIGCONT));
+	EXPECT_TRUE(wait_for_text(LOG, "records before #", 5000));
+	sleep_ms(500);
+
+	dropped = sum_after(LOG, "the kernel dropped ", &drop_lines);
+	sum_after(LOG, "] #", &events);
+	t = ms_slurp(LOG);
+	for (p = t; p && (p = strstr(p, "] #")); p += 3)
+		max_seq = strtoll(p + 3, NULL, 10);
+	free(t);
+	t = ms_slurp(PROM);
+	if (t && strstr(t, "\nmemscope_dropped_records_total "))
+		prom = strtoll(strstr(t, "\nmemscope_dropped_records_total ") + 32, NULL, 10);
+	free(t);
+	TH_LOG("%d records logged, %lld dropped (in %d log lines), last seq %lld, textfile %lld",
+	       events, dropped, drop_lines, max_seq, prom);
+	EXPECT_GT(dropped, 0);
+	EXPECT_EQ(max_seq, events + dropped);
+	EXPECT_EQ(dropped, prom);
+	EXPECT_FALSE(file_has(LOG, "sequence gap"));
+
+	/* At exit memscoped logs the kernel's totals (MEMSCOPE_IOC_STATS). */
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status));
+	self->daemon = -1;
+	t = ms_slurp(LOG);
+	p = t ? strstr(t, " records queued, ") : NULL;
+	ASSERT_TRUE(p != NULL) dump(LOG);
+	while (p > t && p[-1] != ' ')	/* back to the first number */
+		p--;
+	ASSERT_EQ(3, sscanf(p, "%lld records queued, %lld read, %lld dropped",
+			    &queued, &nread, &kdropped));
+	free(t);
+	TH_LOG("kernel: %lld queued, %lld read, %lld dropped", queued, nread, kdropped);
+	EXPECT_EQ(kdropped, dropped);
+	EXPECT_EQ(nread, events);
+	EXPECT_EQ(queued, max_seq);
+	EXPECT_FALSE(file_has(LOG, "memscoped counted"));
+	if (_metadata->passed == 0)
+		dump(LOG);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope reclaim view (vmscan, compaction and OOM tracepoint hooks)
+ * against the kernel's own /proc/vmstat counters, under two kinds of
+ * memory pressure:
+ *  - the memscope_test helper fragments free memory (every free block of
+ *    order 3 or more taken, split, every other page given back) and then
+ *    asks for order-3 blocks that may reclaim and compact but not retry:
+ *    direct compaction, direct reclaim, kswapd and kcompactd all run,
+ *    and no OOM kill can follow (__GFP_NORETRY);
+ *  - a user-space hog touches anonymous memory until the OOM killer ends
+ *    it (it volunteers with oom_score_adj 1000; this test shields itself
+ *    with -1000).
+ *
+ * memscope and /proc/vmstat count the same kernel events, so their deltas
+ * must be equal. Each side is read as "view, vmstat, view" and accepted
+ * only when both view reads agree: nothing memscope counts happened in
+ * between. The one documented tolerance is pgalloc_* against the alloc
+ * view's pages: the kernel counts pages of the bulk allocator (vmalloc's
+ * order-0 pages), which has no tracepoint, and does not count a block
+ * that compaction captured for the allocating task, which mm_page_alloc
+ * reports.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "msview.h"
+
+#define RECLAIM MS_DEBUGFS "/reclaim"
+#define ALLOC MS_DEBUGFS "/alloc"
+#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+#define HELPER_KO "/lib/memscope/memscope_test.ko"
+#define ROUNDS 50
+#define STALL_ORDER 3
+#define STALL_TRIES 8
+/* Costly (> PAGE_ALLOC_COSTLY_ORDER): compaction first, and nothing after. */
+#define SKIP_ORDER 4
+/*
+ * pgalloc_* minus the alloc view's pages: at most this share (percent) or
+ * this many pages, whichever is larger; the other way round (captured
+ * blocks), at most this many pages.
+ */
+#define PGALLOC_TOLERANCE_PCT 2
+#define PGALLOC_TOLERANCE_PAGES 256
+
+/* A memscope event and the /proc/vmstat counters (summed) it matches. */
+struct pair {
+	const char *event;
+	const char *vmstat[3];
+	bool prefix;		/* vmstat[0] is a prefix: allocstall_* */
+};
+
+static const struct pair pairs[] = {
+	{ "kswapd_wakes", { "pageoutrun" }, false },
+	{ "direct_reclaims", { "allocstall_" }, true },
+	{ "compact_stalls", { "compact_stall" }, false },
+	{ "compact_success", { "compact_success" }, false },
+	{ "compact_fail", { "compact_fail" }, false },
+	{ "oom_kills", { "oom_kill" }, false },
+	{ "lru_scanned", { "pgscan_anon", "pgscan_file" }, false },
+	{ "lru_reclaimed", { "pgsteal_anon", "pgsteal_file" }, false },
+};
+#define NPAIRS (sizeof(pairs) / sizeof(pairs[0]))
+
+struct snap {
+	long long ms[NPAIRS];
+	long long vm[NPAIRS];
+	unsigned long long pages;	/* alloc view, since load */
+	long long pgalloc;
+};
+
+static struct ms_reclaim r1, r2;
+static struct ms_alloc al;
+
+static long long vmstat_of(const struct pair *p)
+{
+	long long sum = 0, v;
+
+	if (p->prefix)
+		return ms_vmstat_prefix(p->vmstat[0]);
+	for (int i = 0; i < 3 && p->vmstat[i]; i++) {
+		v = ms_vmstat(p->vmstat[i]);
+		if (v < 0)
+			return -1;
+		sum += v;
+	}
+	return sum;
+}
+
+/*
+ * With multi-gen LRU enabled, reclaim bypasses shrink_inactive_list() and
+ * its tracepoint while /proc/vmstat still counts: no comparison then.
+ */
+static bool lru_gen_enabled(void)
+{
+	char *v = ms_slurp("/sys/kernel/mm/lru_gen/enabled");
+	bool on = v && strtoul(v, NULL, 0) != 0;
+
+	free(v);
+	return on;
+}
+
+static unsigned long long alloc_pages_total(void)
+{
+	unsigned long long n = 0;
+
+	for (int o = 0; o < al.norders; o++)
+		n += al.allocs[0][o] << o;
+	return n;
+}
+
+/* View, vmstat, view, until both view reads agree. */
+static int take_snap(struct snap *s)
+{
+	for (int round = 0; round < ROUNDS; round++) {
+		bool same = true;
+
+		if (ms_read_reclaim(RECLAIM, &r1) || ms_read_alloc(ALLOC, &al))
+			return -1;
+		s->pages = alloc_pages_total();
+		s->pgalloc = ms_vmstat_prefix("pgalloc_");
+		for (unsigned int i = 0; i < NPAIRS; i++)
+			s->vm[i] = vmstat_of(&pairs[i]);
+		if (ms_read_reclaim(RECLAIM, &r2))
+			return -1;
+		for (unsigned int i = 0; i < NPAIRS; i++) {
+			s->ms[i] = ms_reclaim_ev(&r1, pairs[i].event, 0);
+			same &= s->ms[i] == ms_reclaim_ev(&r2, pairs[i].event, 0);
+		}
+		if (same)
+			return round;
+		usleep(20000);
+	}
+	return -1;
+}
+
+static void compare(struct __test_metadata *_metadata, const struct snap *a,
+		    const struct snap *b)
+{
+	bool lru = !lru_gen_enabled();
+
+	for (unsigned int i = 0; i < NPAIRS; i++) {
+		long long dm = b->ms[i] - a->ms[i], dv = b->vm[i] - a->vm[i];
+
+		if (!strncmp(pairs[i].event, "lru_", 4) && !lru)
+			continue;
+		TH_LOG("%-16s memscope %+lld, /proc/vmstat %s %+lld", pairs[i].event, dm,
+		       pairs[i].vmstat[0], dv);
+		EXPECT_GE(a->vm[i], 0) TH_LOG("no %s in /proc/vmstat", pairs[i].vmstat[0]);
+		EXPECT_EQ(dv, dm);
+	}
+}
+
+TEST(reclaim_view_parses)
+{
+	ASSERT_EQ(0, ms_read_reclaim(RECLAIM, &r1));
+	EXPECT_TRUE(r1.st.on);
+	EXPECT_STREQ("none", r1.st.missing);
+	for (unsigned int i = 0; i < NPAIRS; i++) {
+		const char *name = pairs[i].event;
+
+		EXPECT_GE(ms_reclaim_ev(&r1, name, 0), 0) TH_LOG("no event %s", name);
+	}
+	EXPECT_GE(r1.nbuckets, 20);
+	for (int i = 0; i < r1.nevents; i++) {
+		const char *name = r1.ev[i].name;
+
+		EXPECT_LE(r1.ev[i].v[1], r1.ev[i].v[0]) TH_LOG("%s", name);
+	}
+}
+
+FIXTURE(helper) {
+	bool loaded_here;
+};
+
+FIXTURE_SETUP(helper)
+{
+	int ret;
+
+	if (!ms_module_loaded("memscope_test")) {
+		ret = ms_load_module(HELPER_KO);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
+		self->loaded_here = true;
+	}
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+}
+
+FIXTURE_TEARDOWN(helper)
+{
+	ms_write_str(HELPER_CTL, "hk_release");
+	if (self->loaded_here)
+		ms_unload_module("memscope_test");
+}
+
+static unsigned long long sum_buckets(const struct ms_reclaim *r, int kind, int scope)
+{
+	unsigned long long n = 0;
+
+	for (int i = 0; i < r->nbuckets; i++)
+		n += r->stall[kind][i][scope];
+	return n;
+}
+
+TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
+{
+	struct snap a, b;
+	unsigned int ok = 0, failed = 0;
+	long long dr, untimed, fails_before;
+	char cmd[32], *list;
+	long long kernel, ours, slack, attempts;
+
+	ASSERT_EQ(0, ms_write_str(RECLAIM, "mark"));
+	ASSERT_EQ(0, ms_read_alloc(ALLOC, &al));
+	fails_before = al.fails[0][STALL_ORDER];
+	ASSERT_LE(0, take_snap(&a));
+
+	/*
+	 * First a compaction attempt with too little free memory: the kernel
+	 * skips it (no compact_stall) unless the zone was deferred, and
+	 * memscope must agree either way.
+	 */
+	snprintf(cmd, sizeof(cmd), "hk_skip %d", SKIP_ORDER);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_LE(0, take_snap(&b));
+	attempts = ms_reclaim_ev(&r1, "compact_attempts", 1);
+	TH_LOG("starved order-%d request: %lld compaction attempt(s), %lld stall(s) for memscope, %lld for the kernel",
+	       SKIP_ORDER, attempts, b.ms[2] - a.ms[2], b.vm[2] - a.vm[2]);
+	EXPECT_GE(attempts, 1);
+	EXPECT_EQ(b.vm[2] - a.vm[2], b.ms[2] - a.ms[2]);
+
+	snprintf(cmd, sizeof(cmd), "hk_frag %d", STALL_ORDER);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	snprintf(cmd, sizeof(cmd), "hk_stall %d %d", STALL_ORDER, STALL_TRIES);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	list = ms_slurp(HELPER_CTL);
+	ASSERT_TRUE(list != NULL);
+	ASSERT_EQ(2, sscanf(strstr(list, "hk_last"), "hk_last hk_stall %*d %u %u", &ok, &failed));
+	free(list);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+	TH_LOG("order-%d requests on fragmented memory: %u succeeded, %u failed",
+	       STALL_ORDER, ok, failed);
+
+	ASSERT_LE(0, take_snap(&b));
+	compare(_metadata, &a, &b);
+
+	/* The scenario moved what it is meant to move. */
+	EXPECT_GT(b.ms[1] - a.ms[1], 0) TH_LOG("no direct reclaim");
+	EXPECT_GT(b.ms[2] - a.ms[2], 0) TH_LOG("no compaction stall");
+	/*
+	 * kswapd may not wake here: after an OOM kill its node is hopeless
+	 * until a reclaim makes progress (kswapd_failures). The hog test
+	 * checks kswapd.
+	 */
+
+	/* Every finished direct reclaim is in the histogram, and timed. */
+	ASSERT_EQ(0, ms_read_reclaim(RECLAIM, &r1));
+	dr = ms_reclaim_ev(&r1, "direct_reclaims", 1);
+	untimed = ms_reclaim_ev(&r1, "direct_reclaim_untimed", 1);
+	EXPECT_EQ(dr - untimed, sum_buckets(&r1, 0, 1));
+	EXPECT_GT(ms_reclaim_ev(&r1, "direct_reclaim_time", 1), 0);
+	EXPECT_GT(ms_reclaim_ev(&r1, "compact_stall_time", 1), 0);
+	EXPECT_GE(ms_reclaim_ev(&r1, "compact_attempts", 1),
+		  ms_reclaim_ev(&r1, "compact_stalls", 1));
+	EXPECT_LE(sum_buckets(&r1, 1, 1), ms_reclaim_ev(&r1, "compact_stalls", 1));
+
+	/* The failed requests are in the alloc view's failures. */
+	ASSERT_EQ(0, ms_read_alloc(ALLOC, &al));
+	EXPECT_GE(al.fails[0][STALL_ORDER] - fails_before, failed);
+
+	/* Pages: the bulk allocator is the documented difference. */
+	kernel = b.pgalloc - a.pgalloc;
+	ours = b.pages - a.pages;
+	slack = kernel * PGALLOC_TOLERANCE_PCT / 100;
+	if (slack < PGALLOC_TOLERANCE_PAGES)
+		slack = PGALLOC_TOLERANCE_PAGES;
+	TH_LOG("pages allocated: memscope %lld, pgalloc_* %lld (difference %lld, allowed %lld)",
+	       ours, kernel, kernel - ours, slack);
+	EXPECT_GT(ours, 0);
+	EXPECT_LE(ours - kernel, PGALLOC_TOLERANCE_PAGES);
+	EXPECT_LE(kernel - ours, slack);
+}
+
+static void set_oom_score_adj(const char *v)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, v, strlen(v)) < 0)
+			perror("oom_score_adj");
+		close(fd);
+	}
+}
+
+/* Touch anonymous memory until killed. */
+static void hog(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	set_oom_score_adj("1000");
+	for (;;) {
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			usleep(1000);
+			continue;
+		}
+		for (long i = 0; i < (1 << 20); i += page)
+			p[i] = 1;
+	}
+}
+
+TEST(oom_hog_agrees_with_vmstat)
+{
+	struct snap a, b;
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, take_snap(&a));
+	set_oom_score_adj("-1000");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		hog();
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	set_oom_score_adj("0");
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	/* The victim's memory is returned by the time it is reaped. */
+	ASSERT_LE(0, take_snap(&b));
+	compare(_metadata, &a, &b);
+	EXPECT_GE(b.ms[5] - a.ms[5], 1) TH_LOG("no OOM kill counted");
+	EXPECT_GT(b.ms[1] - a.ms[1], 0) TH_LOG("no direct reclaim before the OOM kill");
+	EXPECT_GT(b.ms[0] - a.ms[0], 0) TH_LOG("kswapd never woke");
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope slab view (slab tracepoint hooks) against known allocations
+ * made by the memscope_test helper: objects from a kmem_cache only the
+ * helper uses (exact on every machine) and kmallocs of a size class the
+ * rest of a quiet guest hardly uses (exact on UP, at least on SMP).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "msview.h"
+
+#define SLAB MS_DEBUGFS "/slab"
+#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+#define HELPER_KO "/lib/memscope/memscope_test.ko"
+#define PARAM "/sys/module/memscope/parameters/hooks_slab"
+#define CACHE "mst_hooks_cache"
+#define OBJSIZE 200
+#define NOBJS 100
+#define KSIZE 512
+#define NKMALLOC 64
+#define ROUNDS 10
+
+static struct ms_slab s;
+
+static bool uniprocessor(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN) == 1;
+}
+
+TEST(slab_view_parses)
+{
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+	EXPECT_TRUE(s.st.on);
+	EXPECT_STREQ("none", s.st.missing);
+	ASSERT_GT(s.nkclasses, 0);
+	if (!s.have_names)
+		SKIP(return, "memscope built without the kernel's mm/slab.h: no cache names");
+	/* Booting allocated from these on every kernel. */
+	EXPECT_TRUE(ms_slab_find(&s, "task_struct") != NULL);
+	EXPECT_TRUE(ms_slab_find(&s, "vm_area_struct") != NULL);
+	for (int i = 0; i < s.ncaches; i++) {
+		struct ms_slab_cache *c = &s.cache[i];
+
+		/* Named builds name every cache (no "@<hashed pointer>"). */
+		EXPECT_NE('@', c->name[0]) TH_LOG("unnamed cache %s", c->name);
+		EXPECT_EQ((long long)(c->allocs[0] - c->frees[0]), c->live[0]);
+		EXPECT_EQ(c->live[0] * (long long)c->objsize, c->live_bytes);
+		EXPECT_LE(c->allocs[1], c->allocs[0]);
+	}
+	/* Call sites are symbols, never raw addresses. */
+	for (int i = 0; i < s.nsites; i++) {
+		const char *site = s.site[i].call_site;
+
+		EXPECT_NE(0, strncmp(site, "0x", 2)) TH_LOG("raw call site %s", site);
+	}
+}
+
+FIXTURE(helper) {
+	bool loaded_here;
+};
+
+FIXTURE_SETUP(helper)
+{
+	char cmd[64];
+	int ret;
+
+	if (!ms_module_loaded("memscope_test")) {
+		ret = ms_load_module(HELPER_KO);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
+		self->loaded_here = true;
+	}
+	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
+	ms_write_str(HELPER_CTL, "hk_cache_destroy");
+	ms_write_str(HELPER_CTL, "hk_kfree");
+	snprintf(cmd, sizeof(cmd), "hk_cache_create %s %d", CACHE, OBJSIZE);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+}
+
+FIXTURE_TEARDOWN(helper)
+{
+	ms_write_str(HELPER_CTL, "hk_cache_destroy");
+	ms_write_str(HELPER_CTL, "hk_kfree");
+	ms_write_str(PARAM, "Y");
+	if (self->loaded_here)
+		ms_unload_module("memscope_test");
+}
+
+static void read_view(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+}
+
+/*
+ * Since-mark sums of every row named CACHE: the fixture creates the cache
+ * afresh for each test and a new one may sit at another address, which
+ * makes another row.
+ */
+struct named {
+	int rows;
+	unsigned int objsize;
+	unsigned long long allocs, frees;
+	long long live;
+};
+
+static struct named named_cache(void)
+{
+	struct named n = { 0 };
+
+	for (int i = 0; i < s.ncaches; i++) {
+		if (strcmp(s.cache[i].name, CACHE))
+			continue;
+		n.rows++;
+		n.objsize = s.cache[i].objsize;
+		n.allocs += s.cache[i].allocs[1];
+		n.frees += s.cache[i].frees[1];
+		n.live += s.cache[i].live[1];
+	}
+	return n;
+}
+
+/* The helper's own cache: exact counts on every machine. */
+TEST_F(helper, cache_objects_are_counted)
+{
+	struct named c;
+	char cmd[32];
+	bool found = false;
+
+	read_view(_metadata);
+	if (!s.have_names)
+		SKIP(return, "no cache names in this build");
+	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+	c = named_cache();
+	ASSERT_GT(c.rows, 0) TH_LOG("no row for cache %s", CACHE);
+	EXPECT_EQ(OBJSIZE, c.objsize);
+	EXPECT_EQ(NOBJS, c.allocs);
+	EXPECT_EQ(0, c.frees);
+	EXPECT_EQ(NOBJS, c.live);
+
+	/* Its allocations have a call site in the helper, symbolised. */
+	for (int i = 0; i < s.nsites; i++) {
+		if (strcmp(s.site[i].cache, CACHE))
+			continue;
+		found = true;
+		EXPECT_EQ(NOBJS, s.site[i].allocs);
+		EXPECT_EQ((unsigned long long)NOBJS * OBJSIZE, s.site[i].bytes);
+		EXPECT_TRUE(strstr(s.site[i].call_site, "[memscope_test]") != NULL)
+			TH_LOG("call site %s", s.site[i].call_site);
+	}
+	EXPECT_TRUE(found) TH_LOG("no call site row for %s (%d rows)", CACHE, s.nsites);
+
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_cache_free"));
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+	c = named_cache();
+	EXPECT_EQ(NOBJS, c.allocs);
+	EXPECT_EQ(NOBJS, c.frees);
+	EXPECT_EQ(0, c.live);
+}
+
+/* Allocations since the mark at the helper's call sites into class cls. */
+static unsigned long long helper_site_allocs(unsigned long long cls)
+{
+	unsigned long long n = 0;
+	char name[32];
+
+	snprintf(name, sizeof(name), "kmalloc-%llu", cls);
+	for (int i = 0; i < s.nsites; i++)
+		if (!strcmp(s.site[i].cache, name) &&
+		    strstr(s.site[i].call_site, "[memscope_test]"))
+			n += s.site[i].allocs;
+	return n;
+}
+
+/*
+ * kmallocs of one size: its class moves by that many allocations, at a
+ * call site in the helper, then by as many frees.
+ */
+TEST_F(helper, kmalloc_class_is_counted)
+{
+	bool up = uniprocessor(), exact = false;
+	unsigned long long cls = 0, site_allocs;
+	struct ms_slab_kclass *k;
+	char cmd[32];
+	int round;
+
+	snprintf(cmd, sizeof(cmd), "hk_kmalloc %d %d", NKMALLOC, KSIZE);
+	for (round = 0; round < ROUNDS && !exact; round++) {
+		unsigned long long allocs, frees;
+
+		ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+		/* The class is KSIZE unless the minimum kmalloc size is larger. */
+		for (int i = 0; i < s.nkclasses; i++)
+			if (s.kc[i].bytes >= KSIZE && s.kc[i].allocs[1] >= NKMALLOC &&
+			    (!cls || s.kc[i].bytes < cls))
+				cls = s.kc[i].bytes;
+		ASSERT_NE(0, cls) TH_LOG("no class of >= %d bytes moved by %d", KSIZE, NKMALLOC);
+		k = ms_slab_kclass_find(&s, cls);
+		allocs = k->allocs[1];
+		/* The helper's call site, exact on any machine: nobody else's. */
+		site_allocs = helper_site_allocs(cls);
+		EXPECT_EQ(NKMALLOC, site_allocs) TH_LOG("class %llu: helper call site allocs %llu",
+						       cls, site_allocs);
+		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_kfree"));
+		ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+		k = ms_slab_kclass_find(&s, cls);
+		ASSERT_TRUE(k != NULL);
+		frees = k->frees[1];
+		TH_LOG("round %d class %llu: %llu allocs, then %llu frees", round, cls,
+		       allocs, frees);
+		ASSERT_GE(frees, NKMALLOC);
+		exact = allocs == NKMALLOC && frees == NKMALLOC && k->allocs[1] == NKMALLOC;
+	}
+	if (up)
+		ASSERT_TRUE(exact) TH_LOG("no exact round on a UP guest");
+}
+
+/* hooks_slab=N at run time: the helper's cache stops moving, then moves. */
+TEST_F(helper, param_switches_hooks_at_run_time)
+{
+	char cmd[32];
+
+	read_view(_metadata);
+	if (!s.have_names)
+		SKIP(return, "no cache names in this build");
+	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
+	ASSERT_EQ(0, ms_write_str(PARAM, "N"));
+	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+	EXPECT_FALSE(s.st.on);
+	/* Exact on any machine: no probe is attached. */
+	EXPECT_EQ(0, named_cache().allocs);
+
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_cache_free"));
+	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
+	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+	EXPECT_TRUE(s.st.on);
+	EXPECT_EQ(NOBJS, named_cache().allocs);
+}
+
+/*
+ * The view copies a cache's name when it first sees it and never follows
+ * the cache pointer again: a destroyed cache is still listed, safely, and
+ * one created again is counted on.
+ */
+TEST_F(helper, destroyed_cache_stays_readable)
+{
+	char cmd[64];
+
+	read_view(_metadata);
+	if (!s.have_names)
+		SKIP(return, "no cache names in this build");
+	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
+	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_cache_destroy"));
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+	EXPECT_EQ(NOBJS, named_cache().allocs);
+	EXPECT_EQ(NOBJS, named_cache().frees);
+
+	snprintf(cmd, sizeof(cmd), "hk_cache_create %s %d", CACHE, OBJSIZE);
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
+	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
+	/* Same address or not, the new cache's objects are seen. */
+	EXPECT_EQ(NOBJS, named_cache().allocs);
+}
+
+TEST_HARNESS_MAIN

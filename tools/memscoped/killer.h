@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memscoped: SIGTERM, then SIGKILL after a grace period, to chosen
+ * processes. Each victim is held by a pidfd from the moment it is chosen,
+ * so a recycled pid can never receive the signal, and the pidfd turns
+ * readable when the victim exits, so the event loop needs no polling.
+ */
+#ifndef MEMSCOPED_KILLER_H
+#define MEMSCOPED_KILLER_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "metrics.h"
+#include "victims.h"
+
+#define MSD_MAX_PENDING		64
+#define MSD_SIGKILL_WAIT_MS	5000	/* then stop waiting for the exit */
+
+struct msd_pending {
+	pid_t pid;
+	int pidfd;		/* -1: no pidfd_open(), liveness polled */
+	char comm[32];
+	uint64_t term_ns;	/* SIGTERM sent at (CLOCK_MONOTONIC) */
+	uint64_t kill_ns;	/* SIGKILL sent at, 0 if not yet */
+	uint64_t deadline_ns;	/* next step: SIGKILL, or giving up */
+};
+
+struct msd_killer {
+	struct msd_pending p[MSD_MAX_PENDING];
+	int n;
+	unsigned int grace_ms;
+	pid_t self;
+	const char *proc;	/* "/proc" */
+	struct msd_metrics *metrics;
+};
+
+void msd_killer_init(struct msd_killer *k, unsigned int grace_ms,
+		     struct msd_metrics *metrics);
+void msd_killer_release(struct msd_killer *k);
+
+bool msd_killer_pending(const struct msd_killer *k, pid_t pid);
+
+/*
+ * Send SIGTERM to PID, which the caller chose as described by WHY. The
+ * process is looked at again once a pidfd holds it, so a pid recycled in
+ * between is left alone. 0, -EALREADY (already being killed), -EPERM
+ * (protected), -EBUSY (too many pending), or -errno.
+ */
+int msd_killer_start(struct msd_killer *k, pid_t pid, const char *why);
+
+/* Entries for poll() (pidfds), at most MAX; returns how many. */
+int msd_killer_pollfds(const struct msd_killer *k, struct pollfd *fds, int max);
+
+/* Milliseconds until the next step is due (0 if overdue), -1 if none. */
+int msd_killer_timeout_ms(const struct msd_killer *k, uint64_t now);
+
+/* After poll(): note exits, escalate or give up where due. */
+void msd_killer_service(struct msd_killer *k, uint64_t now);
+
+#endif /* MEMSCOPED_KILLER_H */
