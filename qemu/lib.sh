@@ -94,24 +94,9 @@ ms_target_setup() {
 	local target=$1 abi root
 	MS_DTB="" MS_SYSMAP=""
 	case "$target" in
-	versatilepb)
-		MS_KDIR=$("$MS_HERE/build-kernel" versatilepb | tail -1)
-		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
-		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
-		root=$(ms_debian_unpack armel busybox-static:armel)
-		MS_BUSYBOX="$root/bin/busybox"
-		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
-		;;
-	versatilepb-highmem)
-		MS_KDIR=$("$MS_HERE/build-kernel" versatilepb-highmem | tail -1)
-		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
-		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
-		root=$(ms_debian_unpack armel busybox-static:armel)
-		MS_BUSYBOX="$root/bin/busybox"
-		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
-		;;
-	versatilepb-debug)
-		MS_KDIR=$("$MS_HERE/build-kernel" versatilepb-debug | tail -1)
+	versatilepb | versatilepb-highmem | versatilepb-debug)
+		# One board, three kernels (qemu/configs/<target>.config).
+		MS_KDIR=$("$MS_HERE/build-kernel" "$target" | tail -1)
 		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
 		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
 		root=$(ms_debian_unpack armel busybox-static:armel)

@@ -35,19 +35,9 @@
 #define PIDFILE WORK "/sleeper.pid"
 #define CMD_OUT WORK "/command.out"
 #define HELPER_KO "/lib/memscope/memscope_test.ko"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
 #define PRESSURE "/sys/kernel/debug/memscope/pressure"
 #define EVENTS "/sys/kernel/debug/memscope/events"
-#define PARAMS "/sys/module/memscope/parameters/"
 #define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -85,30 +75,10 @@ static long long oom_kill_count(void)
 	return v;
 }
 
-/* The kernel log, malloc()ed and NUL-terminated; NULL on error. */
-static char *kernel_log(void)
-{
-	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	char *buf;
-
-	if (size <= 0)
-		return NULL;
-	buf = malloc(size + 1);
-	if (!buf)
-		return NULL;
-	size = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
-	if (size < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[size] = '\0';
-	return buf;
-}
-
 /* The kernel's lines about OOM kills, to explain a failure. */
 static void dump_oom_lines(void)
 {
-	char *t = kernel_log(), *line, *save = NULL;
+	char *t = ms_kernel_log(), *line, *save = NULL;
 
 	for (line = t ? strtok_r(t, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
 		if (strstr(line, "oom") || strstr(line, "Out of memory"))
@@ -119,7 +89,7 @@ static void dump_oom_lines(void)
 /* Lines of the kernel log that say the OOM killer ran. */
 static int oom_log_lines(void)
 {
-	char *buf = kernel_log(), *p;
+	char *buf = ms_kernel_log(), *p;
 	int n = 0;
 
 	if (!buf)
@@ -135,7 +105,7 @@ static int oom_log_lines(void)
 /* 1 once NEEDLE is in the file at PATH, 0 after MS milliseconds. */
 static int wait_for_text(const char *path, const char *needle, int ms)
 {
-	long long end = now_ms() + ms;
+	long long end = ms_now_ms() + ms;
 
 	do {
 		char *t = ms_slurp(path);
@@ -145,7 +115,7 @@ static int wait_for_text(const char *path, const char *needle, int ms)
 		if (found)
 			return 1;
 		sleep_ms(20);
-	} while (now_ms() < end);
+	} while (ms_now_ms() < end);
 	return 0;
 }
 
@@ -192,7 +162,7 @@ static pid_t start_memscoped(void)
 /* Wait up to MS for PID to end; its status, or -1 if it did not end. */
 static int wait_end(pid_t pid, int ms, int *status)
 {
-	long long end = now_ms() + ms;
+	long long end = ms_now_ms() + ms;
 
 	do {
 		pid_t r = waitpid(pid, status, WNOHANG);
@@ -202,7 +172,7 @@ static int wait_end(pid_t pid, int ms, int *status)
 		if (r < 0)
 			return -1;
 		sleep_ms(10);
-	} while (now_ms() < end);
+	} while (ms_now_ms() < end);
 	return -1;
 }
 
@@ -224,27 +194,12 @@ static pid_t start_sleeper(void)
 	return pid;
 }
 
-static long long get_param(const char *name)
-{
-	char path[128], *t;
-	long long v;
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	t = ms_slurp(path);
-	if (!t)
-		return -1;
-	v = strtoll(t, NULL, 10);
-	free(t);
-	return v;
-}
-
 static int set_param(const char *name, long long v)
 {
-	char path[128], text[32];
+	char text[32];
 
-	snprintf(path, sizeof(path), PARAMS "%s", name);
 	snprintf(text, sizeof(text), "%lld", v);
-	return ms_write_str(path, text);
+	return ms_param_set(name, text);
 }
 
 /*
@@ -311,6 +266,7 @@ FIXTURE(e2e) {
 
 FIXTURE_SETUP(e2e)
 {
+	long long boost;
 	int ret;
 
 	self->daemon = -1;
@@ -320,11 +276,15 @@ FIXTURE_SETUP(e2e)
 		ret = ms_load_module(HELPER_KO);
 		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
 	}
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	ASSERT_NE(0, boost_saved[0]) TH_LOG("%s could not be set to 0", BOOST_SYSCTL);
-	self->period = get_param("period_ms");
-	self->fast_period = get_param("fast_period_ms");
-	self->queue_len = get_param("queue_len");
+	/* Watermarks boosted before that would drop mid-test: wait them out. */
+	boost = ms_wait_unboosted();
+	if (boost)
+		TH_LOG("watermark boost still %lld pages after 5 s", boost);
+	self->period = ms_param_get("period_ms");
+	self->fast_period = ms_param_get("fast_period_ms");
+	self->queue_len = ms_param_get("queue_len");
 	ASSERT_GT(self->period, 0);
 	ASSERT_GT(self->fast_period, 0);
 	ASSERT_GT(self->queue_len, 0);
@@ -342,7 +302,7 @@ FIXTURE_TEARDOWN(e2e)
 		kill(self->daemon, SIGKILL);
 		waitpid(self->daemon, &status, 0);
 	}
-	ms_write_str(HELPER_CTL, "hog_release all");
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
 	if (self->period > 0)
 		set_param("period_ms", self->period);
 	if (self->fast_period > 0)
@@ -549,21 +509,7 @@ static int read_zone(const char *scope, struct zstate *z)
 static void drain_lower_zones(struct __test_metadata *_metadata, int node,
 			      const char *target)
 {
-	static struct ms_zoneinfo zi[32];
-	int n = ms_read_zoneinfo(zi, 32);
-
-	ASSERT_GT(n, 0);
-	for (int i = 0; i < n && strcmp(zi[i].name, target); i++) {
-		const char *mode = !strcmp(zi[i].name, "DMA") ? "dma" :
-				   !strcmp(zi[i].name, "DMA32") ? "dma32" : NULL;
-		char cmd[64];
-
-		if (zi[i].node != node || !zi[i].populated || !mode)
-			continue;
-		snprintf(cmd, sizeof(cmd), "hog_take %lu %s", zi[i].free, mode);
-		/* Stops with ENOMEM at the zone's min watermark: expected. */
-		ASSERT_EQ(-ENOMEM, ms_write_str(HELPER_CTL, cmd));
-	}
+	ASSERT_EQ(0, ms_drain_lower_zones(node, target));
 }
 
 /*
@@ -592,16 +538,16 @@ TEST_F_TIMEOUT(e2e, kills_registered_process_when_a_kernel_hog_raises_pressure, 
 	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, conf));
 
 	/* Which zone do ordinary allocations come from? */
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_take 1 nowait"));
-	t = ms_slurp(HELPER_CTL);
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_take 1 nowait"));
+	t = ms_slurp(MS_HELPER_CTL);
 	ASSERT_TRUE(t != NULL);
 	ASSERT_EQ(2, sscanf(strstr(t, "hog ") ?: "", "hog %d %15s", &node, zone));
 	free(t);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	snprintf(scope, sizeof(scope), "node%d/%s", node, zone);
 	drain_lower_zones(_metadata, node, zone);
 
-	t0 = now_ms();
+	t0 = ms_now_ms();
 	/* Half-way into the band, then a quarter above min, then just above it. */
 	for (int step = 0; step < 3 && t_kill < 0; step++) {
 		long long target;
@@ -612,18 +558,18 @@ TEST_F_TIMEOUT(e2e, kills_registered_process_when_a_kernel_hog_raises_pressure, 
 			 step == 1 ? z.min + (z.low - z.min) / 4 : z.min + 2;
 		if (z.usable > target) {
 			snprintf(cmd, sizeof(cmd), "hog_take %lld nowait", z.usable - target);
-			ret = ms_write_str(HELPER_CTL, cmd);
+			ret = ms_write_str(MS_HELPER_CTL, cmd);
 			ASSERT_TRUE(ret == 0 || ret == -ENOMEM);
 		}
 		/* Give the level, memscoped and the kill their time. */
 		for (int i = 0; i < 100 && t_kill < 0; i++)
 			if (!wait_end(sleeper, 20, &status))
-				t_kill = now_ms();
+				t_kill = ms_now_ms();
 	}
 	ASSERT_EQ(0, read_zone(scope, &z));
 	TH_LOG("%s usable %lld pages (min %lld, low %lld), system level %s; killed after %lld ms",
 	       scope, z.usable, z.min, z.low, z.sys_level, t_kill < 0 ? -1 : t_kill - t0);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	if (t_kill < 0) {
 		kill(sleeper, SIGKILL);
 		waitpid(sleeper, &status, 0);
@@ -670,7 +616,7 @@ TEST_F_TIMEOUT(e2e, kills_runaway_before_the_oom_killer, 180)
 	ASSERT_EQ(0, set_param("period_ms", 20));
 	ASSERT_EQ(0, set_param("fast_period_ms", 20));
 	/* A level left over from an earlier test would fire at once. */
-	for (t0 = now_ms(); now_ms() - t0 < 10000; sleep_ms(100)) {
+	for (t0 = ms_now_ms(); ms_now_ms() - t0 < 10000; sleep_ms(100)) {
 		char level[16] = "";
 
 		t = ms_slurp(PRESSURE);
@@ -693,29 +639,16 @@ TEST_F_TIMEOUT(e2e, kills_runaway_before_the_oom_killer, 180)
 	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(shared != MAP_FAILED);
 	*shared = 0;
-	t0 = now_ms();
-	hog = fork();
+	t0 = ms_now_ms();
+	hog = ms_fork_oom_hog(shared);
 	ASSERT_GE(hog, 0);
-	if (hog == 0) {
-		ms_write_str("/proc/self/oom_score_adj", "1000");
-		for (;;) {
-			char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-			if (p == MAP_FAILED)
-				_exit(3);
-			for (int off = 0; off < 1 << 20; off += 4096)
-				p[off] = 1;
-			(*shared)++;
-		}
-	}
 	ASSERT_EQ(0, wait_end(hog, 150000, &status)) {
 		kill(hog, SIGKILL);
 		waitpid(hog, &status, 0);
 	}
 	mib = *shared;
 	TH_LOG("the runaway took %lld MiB in %lld ms and ended by signal %d",
-	       mib, now_ms() - t0, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	       mib, ms_now_ms() - t0, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	munmap((void *)shared, 4096);
 	EXPECT_TRUE(WIFSIGNALED(status));
 	snprintf(needle, sizeof(needle), "kill: SIGTERM to pid %d (", (int)hog);
@@ -790,9 +723,9 @@ TEST_F_TIMEOUT(e2e, dropped_records_are_logged_and_counted, 120)
 	ASSERT_EQ(0, kill(self->daemon, SIGSTOP));
 	for (int i = 0; i < 10; i++) {
 		snprintf(cmd, sizeof(cmd), "hog_take %lld nowait", (3LL << 20) / page);
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 		sleep_ms(150);
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 		sleep_ms(150);
 	}
 	ASSERT_EQ(0, kill(self->daemon, SIGCONT));

@@ -38,7 +38,6 @@
 #include "msview.h"
 
 #define DEV "/dev/memscope"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
 #define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define PARAMS "/sys/module/memscope/parameters/"
 #define PSI "/proc/pressure/memory"
@@ -135,7 +134,7 @@ static void drain(int in)
 
 static long long hog_crossed_ns(void)
 {
-	char *t = ms_slurp(HELPER_CTL), *p;
+	char *t = ms_slurp(MS_HELPER_CTL), *p;
 	long long v = 0;
 
 	if (t && (p = strstr(t, "hog_crossed_ns ")))
@@ -175,15 +174,15 @@ static int latency(int runs)
 	ms_write_str(PARAMS "hold_ms", "0");
 	/* Boosted watermarks would move the line the hog aims at. */
 	ms_write_str("/proc/sys/vm/watermark_boost_factor", "0");
-	ms_write_str(HELPER_CTL, "hog_release all");
-	ms_write_str(HELPER_CTL, "hog_take 1 nowait");
-	t = ms_slurp(HELPER_CTL);
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
+	ms_write_str(MS_HELPER_CTL, "hog_take 1 nowait");
+	t = ms_slurp(MS_HELPER_CTL);
 	if (!t || sscanf(strstr(t, "hog ") ?: "", "hog %d %15s", &node, zone) != 2) {
 		fprintf(stderr, "cannot find the hog's zone\n");
 		return 1;
 	}
 	free(t);
-	ms_write_str(HELPER_CTL, "hog_release all");
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
 	snprintf(scope, sizeof(scope), "node%d/%s", node, zone);
 
 	if (pipe(msp) || pipe(psip))
@@ -216,13 +215,13 @@ static int latency(int runs)
 		drain(psip[0]);
 		/* Across low (the instant is noted), then on until reclaim stalls. */
 		snprintf(line, sizeof(line), "hog_until %lld nowait", wlow);
-		ms_write_str(HELPER_CTL, line);
+		ms_write_str(MS_HELPER_CTL, line);
 		crossed = hog_crossed_ns();
 		snprintf(line, sizeof(line), "hog_take %lld kernel", usable);
-		ms_write_str(HELPER_CTL, line);
+		ms_write_str(MS_HELPER_CTL, line);
 		tm = next_time(msp[0], 2000, &seen);
 		tp = w2 ? next_time(psip[0], 2000, NULL) : 0;
-		ms_write_str(HELPER_CTL, "hog_release all");
+		ms_write_str(MS_HELPER_CTL, "hog_release all");
 		if (crossed && tm > crossed)
 			ms_lat[n_ms++] = tm - crossed;
 		if (crossed && seen >= crossed)
@@ -269,19 +268,7 @@ static int leadtime(int runs)
 		}
 		while (read(fd, &ev, sizeof(ev)) > 0)
 			;	/* nothing from before this run */
-		hog = fork();
-		if (!hog) {
-			ms_write_str("/proc/self/oom_score_adj", "1000");
-			for (;;) {
-				char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
-					       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-				if (p == MAP_FAILED)
-					_exit(3);
-				for (int off = 0; off < 1 << 20; off += 4096)
-					p[off] = 1;
-			}
-		}
+		hog = ms_fork_oom_hog(NULL);
 		deadline = now_ns() + 60LL * 1000000000;
 		while (!t_oom && now_ns() < deadline) {
 			struct pollfd p = { .fd = fd, .events = POLLIN };

@@ -28,10 +28,7 @@
 #include "msview.h"
 
 #define DEV "/dev/memscope"
-#define PARAMS "/sys/module/memscope/parameters/"
-#define MEMSCOPE_KO "/lib/memscope/memscope.ko"
 #define HELPER_KO "/lib/memscope/memscope_test.ko"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
 
 static long long now_ns(void)
 {
@@ -62,23 +59,6 @@ static int wait_record(int fd, int ms)
 	int n = poll(&p, 1, ms);
 
 	return n == 1 && (p.revents & (POLLIN | POLLPRI)) == (POLLIN | POLLPRI);
-}
-
-static int reload(const char *params)
-{
-	int fd, ret;
-
-	if (ms_module_loaded("memscope_test"))
-		ms_unload_module("memscope_test");
-	ret = ms_unload_module("memscope");
-	if (ret && ret != -ENOENT)
-		return ret;
-	fd = open(MEMSCOPE_KO, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
 }
 
 static unsigned long long meminfo_kb(const char *key)
@@ -245,7 +225,7 @@ TEST(too_many_triggers)
 {
 	int fd = open(DEV, O_RDWR), i;
 	long long max;
-	char *s = ms_slurp(PARAMS "max_triggers");
+	char *s = ms_slurp(MS_PARAMS "max_triggers");
 
 	ASSERT_GE(fd, 0);
 	ASSERT_TRUE(s != NULL);
@@ -317,9 +297,9 @@ TEST(full_queue_drops_oldest_and_counts)
 	ssize_t n;
 	int fd;
 
-	ASSERT_EQ(0, ms_write_str(PARAMS "queue_len", "4"));
+	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
 	fd = open(DEV, O_RDWR | O_NONBLOCK);
-	ms_write_str(PARAMS "queue_len", "32");
+	ms_write_str(MS_PARAMS "queue_len", "32");
 	ASSERT_GE(fd, 0);
 	for (int i = 0; i < 7; i++)
 		ASSERT_EQ(0, cmd(fd, "available below 1024G"));
@@ -453,7 +433,7 @@ TEST(permissions_and_limits)
 	EXPECT_EQ(0600, st.st_mode & 0777);
 	EXPECT_EQ(EACCES, as_user(open_errno));
 
-	ASSERT_EQ(0, reload("dev_mode=0660 dev_uid=1000 dev_gid=1000 max_per_uid=3 max_subscribers=5"));
+	ASSERT_EQ(0, ms_reload_memscope("dev_mode=0660 dev_uid=1000 dev_gid=1000 max_per_uid=3 max_subscribers=5"));
 	ASSERT_EQ(0, stat(DEV, &st));
 	EXPECT_EQ(0660, st.st_mode & 0777);
 	EXPECT_EQ(1000, st.st_uid);
@@ -470,8 +450,8 @@ TEST(permissions_and_limits)
 	EXPECT_EQ(ENFILE, errno);
 	for (i = 0; i < 5; i++)
 		close(fds[i]);
-	EXPECT_EQ(-EINVAL, reload("dev_mode=01777"));
-	ASSERT_EQ(0, reload(""));
+	EXPECT_EQ(-EINVAL, ms_reload_memscope("dev_mode=01777"));
+	ASSERT_EQ(0, ms_reload_memscope(""));
 }
 
 TEST(open_device_blocks_rmmod)
@@ -481,7 +461,7 @@ TEST(open_device_blocks_rmmod)
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(-EAGAIN, ms_unload_module("memscope"));
 	close(fd);
-	ASSERT_EQ(0, reload(""));
+	ASSERT_EQ(0, ms_reload_memscope(""));
 }
 
 /*
@@ -508,8 +488,8 @@ TEST(thousand_subscribers_all_woken)
 	snprintf(line, sizeof(line), "available below %lld",
 		 (avail - 256) * sysconf(_SC_PAGESIZE));
 	/* Small subscribers: a thousand of them fit in a 32M guest. */
-	ASSERT_EQ(0, ms_write_str(PARAMS "queue_len", "4"));
-	ASSERT_EQ(0, ms_write_str(PARAMS "max_triggers", "1"));
+	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
+	ASSERT_EQ(0, ms_write_str(MS_PARAMS "max_triggers", "1"));
 	for (i = 0; i < N; i++) {
 		p[i].fd = open(DEV, O_RDWR | O_NONBLOCK);
 		ASSERT_GE(p[i].fd, 0) {
@@ -518,19 +498,24 @@ TEST(thousand_subscribers_all_woken)
 		p[i].events = POLLIN | POLLPRI;
 		ASSERT_EQ(0, cmd(p[i].fd, line));
 	}
-	ms_write_str(PARAMS "queue_len", "32");
-	ms_write_str(PARAMS "max_triggers", "16");
+	ms_write_str(MS_PARAMS "queue_len", "32");
+	ms_write_str(MS_PARAMS "max_triggers", "16");
 
 	if (!ms_module_loaded("memscope_test"))
 		ASSERT_EQ(0, ms_load_module(HELPER_KO));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_take 1024 nowait"));
+	/*
+	 * Twice the margin, in a mode that may reclaim: at 32M the page
+	 * cache can hold most of what "available" counts, and an allocation
+	 * that must not reclaim would fail long before the line is crossed.
+	 */
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_take 512 kernel"));
 	for (int round = 0; round < 50 && ready < N; round++) {
 		ready = 0;
 		ASSERT_GE(poll(p, N, 100), 0);
 		for (i = 0; i < N; i++)
 			ready += !!(p[i].revents & POLLIN);
 	}
-	ms_write_str(HELPER_CTL, "hog_release all");
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
 	TH_LOG("%d of %d subscribers have the record", ready, N);
 	EXPECT_EQ(N, ready);
 	for (i = 0; i < N; i++)
@@ -557,20 +542,8 @@ TEST(levels_in_order_and_critical_before_oom)
 	ASSERT_EQ(0, cmd(fd, "level critical"));
 	ASSERT_EQ(0, cmd(fd, "oom"));
 
-	hog = fork();
+	hog = ms_fork_oom_hog(NULL);
 	ASSERT_GE(hog, 0);
-	if (!hog) {
-		ms_write_str("/proc/self/oom_score_adj", "1000");
-		for (;;) {
-			char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-			if (p == MAP_FAILED)
-				_exit(3);
-			for (int off = 0; off < 1 << 20; off += 4096)
-				p[off] = 1;
-		}
-	}
 	ASSERT_EQ(hog, waitpid(hog, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	for (int tries = 0; tries < 30 && !t_oom; tries++) {

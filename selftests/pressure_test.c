@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,10 +20,7 @@
 
 #define PRESSURE MS_DEBUGFS "/pressure"
 #define BUDDY MS_DEBUGFS "/buddy"
-#define PARAMS "/sys/module/memscope/parameters/"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
 #define HELPER_KO "/lib/memscope/memscope_test.ko"
-#define MEMSCOPE_KO "/lib/memscope/memscope.ko"
 #define ROUNDS 50
 
 static const char *const levels[] = { "none", "low", "medium", "critical", "oom" };
@@ -54,45 +52,15 @@ static int level_of(const char *text, const char *scope)
 	return level_index(name);
 }
 
-static int set_param(const char *name, const char *value)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	return ms_write_str(path, value);
-}
-
-static long long get_param(const char *name)
-{
-	char path[128], *s;
-	long long v;
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	s = ms_slurp(path);
-	if (!s)
-		return -1;
-	v = strtoll(s, NULL, 10);
-	free(s);
-	return v;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /*
  * Keep the CPU busy without allocating: the pressure timer is deferrable,
  * so it does not fire on an idle CPU (by design: no wake-ups when idle).
  */
 static void spin_ms(long long ms)
 {
-	long long end = now_ms() + ms;
+	long long end = ms_now_ms() + ms;
 
-	while (now_ms() < end)
+	while (ms_now_ms() < end)
 		;
 }
 
@@ -116,10 +84,10 @@ static void spin_all_cpus_ms(long long ms)
 
 static void restore_defaults(void)
 {
-	set_param("period_ms", "1000");
-	set_param("fast_period_ms", "100");
-	set_param("window_ms", "1000");
-	set_param("hold_ms", "1000");
+	ms_param_set("period_ms", "1000");
+	ms_param_set("fast_period_ms", "100");
+	ms_param_set("window_ms", "1000");
+	ms_param_set("hold_ms", "1000");
 }
 
 TEST(zones_match_proc_zoneinfo)
@@ -250,20 +218,20 @@ TEST(mark_and_bad_writes)
 
 TEST(param_bounds)
 {
-	EXPECT_EQ(-EINVAL, set_param("period_ms", "9"));
-	EXPECT_EQ(-EINVAL, set_param("period_ms", "60001"));
-	EXPECT_EQ(-EINVAL, set_param("fast_period_ms", "0"));
-	EXPECT_EQ(-EINVAL, set_param("window_ms", "99"));
-	EXPECT_EQ(-EINVAL, set_param("hold_ms", "600001"));
-	EXPECT_EQ(-EINVAL, set_param("hold_ms", "-1"));
-	EXPECT_EQ(0, set_param("period_ms", "250"));
-	EXPECT_EQ(250, get_param("period_ms"));
-	EXPECT_EQ(0, set_param("window_ms", "100"));
-	EXPECT_EQ(100, get_param("window_ms"));
-	EXPECT_EQ(0, set_param("hold_ms", "0"));
-	EXPECT_EQ(0, get_param("hold_ms"));
+	EXPECT_EQ(-EINVAL, ms_param_set("period_ms", "9"));
+	EXPECT_EQ(-EINVAL, ms_param_set("period_ms", "60001"));
+	EXPECT_EQ(-EINVAL, ms_param_set("fast_period_ms", "0"));
+	EXPECT_EQ(-EINVAL, ms_param_set("window_ms", "99"));
+	EXPECT_EQ(-EINVAL, ms_param_set("hold_ms", "600001"));
+	EXPECT_EQ(-EINVAL, ms_param_set("hold_ms", "-1"));
+	EXPECT_EQ(0, ms_param_set("period_ms", "250"));
+	EXPECT_EQ(250, ms_param_get("period_ms"));
+	EXPECT_EQ(0, ms_param_set("window_ms", "100"));
+	EXPECT_EQ(100, ms_param_get("window_ms"));
+	EXPECT_EQ(0, ms_param_set("hold_ms", "0"));
+	EXPECT_EQ(0, ms_param_get("hold_ms"));
 	restore_defaults();
-	EXPECT_EQ(1000, get_param("period_ms"));
+	EXPECT_EQ(1000, ms_param_get("period_ms"));
 }
 
 /* The timer runs period_ms apart while the level is none. */
@@ -284,7 +252,7 @@ TEST(period_ms_sets_the_sampling_rate)
 	free(t);
 	slow = e1 - e0;
 
-	ASSERT_EQ(0, set_param("period_ms", "20"));
+	ASSERT_EQ(0, ms_param_set("period_ms", "20"));
 	t = ms_slurp(PRESSURE);
 	e0 = kv(t, "system", "evaluations", "total");
 	free(t);
@@ -304,8 +272,8 @@ TEST(window_ms_bounds_the_window)
 {
 	long long worst = 0;
 
-	ASSERT_EQ(0, set_param("window_ms", "200"));
-	ASSERT_EQ(0, set_param("period_ms", "20"));
+	ASSERT_EQ(0, ms_param_set("window_ms", "200"));
+	ASSERT_EQ(0, ms_param_set("period_ms", "20"));
 	for (int i = 0; i < 40; i++) {
 		char *t = ms_slurp(PRESSURE);
 		long long w;
@@ -323,28 +291,13 @@ TEST(window_ms_bounds_the_window)
 	EXPECT_GT(worst, 20);
 }
 
-static int reload(const char *params)
-{
-	int fd, ret;
-
-	ret = ms_unload_module("memscope");
-	if (ret)
-		return ret;
-	fd = open(MEMSCOPE_KO, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 TEST(orders_param_selects_orders)
 {
 	static struct ms_view v;
 	char scope[48], *t;
 
-	ASSERT_EQ(0, reload("orders=2,5"));
-	t = ms_slurp(PARAMS "orders");
+	ASSERT_EQ(0, ms_reload_memscope("orders=2,5"));
+	t = ms_slurp(MS_PARAMS "orders");
 	ASSERT_TRUE(t != NULL);
 	EXPECT_EQ(0, strcmp(t, "2,5\n"));
 	free(t);
@@ -359,9 +312,9 @@ TEST(orders_param_selects_orders)
 	EXPECT_EQ(-1, kv(t, scope, "order_blocks", "3"));
 	free(t);
 	/* An order the kernel does not have is refused at load. */
-	EXPECT_EQ(-EINVAL, reload("orders=99"));
+	EXPECT_EQ(-EINVAL, ms_reload_memscope("orders=99"));
 	EXPECT_FALSE(ms_module_loaded("memscope"));
-	ASSERT_EQ(0, ms_load_module(MEMSCOPE_KO));
+	ASSERT_EQ(0, ms_load_module(MS_MEMSCOPE_KO));
 }
 
 FIXTURE(hog) {
@@ -383,25 +336,12 @@ FIXTURE(hog) {
 static void drain_lower_zones(struct __test_metadata *_metadata, int node,
 			      const char *target)
 {
-	static struct ms_zoneinfo zi[32];
-	int n = ms_read_zoneinfo(zi, 32);
-
-	for (int i = 0; i < n && strcmp(zi[i].name, target); i++) {
-		const char *mode = !strcmp(zi[i].name, "DMA") ? "dma" :
-				   !strcmp(zi[i].name, "DMA32") ? "dma32" : NULL;
-		char cmd[64];
-
-		if (zi[i].node != node || !zi[i].populated || !mode)
-			continue;
-		snprintf(cmd, sizeof(cmd), "hog_take %lu %s", zi[i].free, mode);
-		/* Stops with ENOMEM at the zone's min watermark: expected. */
-		ASSERT_EQ(-ENOMEM, ms_write_str(HELPER_CTL, cmd));
-		TH_LOG("took zone %s down to its min watermark first", zi[i].name);
-	}
+	ASSERT_EQ(0, ms_drain_lower_zones(node, target));
 }
 
 FIXTURE_SETUP(hog)
 {
+	long long boost;
 	char *list;
 	int ret;
 
@@ -409,7 +349,7 @@ FIXTURE_SETUP(hog)
 		ret = ms_load_module(HELPER_KO);
 		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
 	}
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	/*
 	 * Fallbacks while the hog drains a zone make the kernel boost its
 	 * watermarks (memscope shows boosted ones, as the allocator uses):
@@ -421,19 +361,22 @@ FIXTURE_SETUP(hog)
 	free(list);
 	ASSERT_EQ(0, ms_write_str(BOOST_SYSCTL, "0"));
 	/* Where do ordinary unmovable allocations come from? */
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_take 1 nowait"));
-	list = ms_slurp(HELPER_CTL);
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_take 1 nowait"));
+	list = ms_slurp(MS_HELPER_CTL);
 	ASSERT_TRUE(list != NULL);
 	ASSERT_EQ(2, sscanf(strstr(list, "hog ") ?: "", "hog %d %15s", &self->node, self->zone));
 	free(list);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
 	drain_lower_zones(_metadata, self->node, self->zone);
+	boost = ms_wait_unboosted();
+	if (boost)
+		TH_LOG("watermark boost still %lld pages after 5 s", boost);
 }
 
 FIXTURE_TEARDOWN(hog)
 {
-	ms_write_str(HELPER_CTL, "hog_release all");
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
 	restore_defaults();
 	if (self->boost_factor[0])
 		ms_write_str(BOOST_SYSCTL, self->boost_factor);
@@ -470,7 +413,7 @@ static int take(long long pages, const char *mode)
 	if (pages <= 0)
 		return 0;
 	snprintf(cmd, sizeof(cmd), "hog_take %lld %s", pages, mode);
-	return ms_write_str(HELPER_CTL, cmd);
+	return ms_write_str(MS_HELPER_CTL, cmd);
 }
 
 static int give_back(long long pages)
@@ -480,7 +423,7 @@ static int give_back(long long pages)
 	if (pages <= 0)
 		return 0;
 	snprintf(cmd, sizeof(cmd), "hog_release %lld", pages);
-	return ms_write_str(HELPER_CTL, cmd);
+	return ms_write_str(MS_HELPER_CTL, cmd);
 }
 
 /*
@@ -515,6 +458,15 @@ static int descend_into(const char *scope, int level, struct zstate *z,
 	return -1;
 }
 
+/* Touches 256 KiB of stack below this frame, so later calls find it mapped. */
+static __attribute__((noinline)) void prefault_stack(void)
+{
+	volatile char buf[256 << 10];
+
+	for (size_t i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 0;
+}
+
 /*
  * The level of the zone ordinary allocations use rises none -> low ->
  * medium -> critical as its usable free memory falls through high, low and
@@ -528,9 +480,18 @@ TEST_F(hog, levels_rise_in_order_and_fall_with_hysteresis)
 	struct zstate z;
 	char *text;
 
-	ASSERT_EQ(0, set_param("hold_ms", "600"));
-	ASSERT_EQ(0, set_param("fast_period_ms", "20"));
-	ASSERT_EQ(0, set_param("period_ms", "20"));
+	/*
+	 * Below min any page fault of this process enters direct reclaim
+	 * and can end in the OOM killer, with the hog's pages out of its
+	 * reach. Fault in stack to spare now, and lock every page mapped
+	 * now and later (clock_gettime() may be a real syscall writing to
+	 * the stack when the clocksource has no vDSO).
+	 */
+	prefault_stack();
+	ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE));
+	ASSERT_EQ(0, ms_param_set("hold_ms", "600"));
+	ASSERT_EQ(0, ms_param_set("fast_period_ms", "20"));
+	ASSERT_EQ(0, ms_param_set("period_ms", "20"));
 	ASSERT_EQ(0, ms_write_str(PRESSURE, "mark"));
 	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
 	ASSERT_EQ(0, z.level) TH_LOG("%s starts at level %d", self->scope, z.level);
@@ -543,7 +504,7 @@ TEST_F(hog, levels_rise_in_order_and_fall_with_hysteresis)
 		ASSERT_EQ(0, descend_into(self->scope, target, &z, &lowest_seen))
 			TH_LOG("could not bring usable free into the %s band: at %lld",
 			       levels[target], z.usable);
-		for (t0 = now_ms(); now_ms() - t0 < 2000 && z.level != target; )
+		for (t0 = ms_now_ms(); ms_now_ms() - t0 < 2000 && z.level != target; )
 			ASSERT_EQ(0, read_state(self->scope, &z, NULL));
 		if (z.usable < lowest_seen)
 			lowest_seen = z.usable;
@@ -601,7 +562,7 @@ TEST_F(hog, levels_rise_in_order_and_fall_with_hysteresis)
 	}
 	free(text);
 
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	spin_ms(900);
 	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
 	EXPECT_EQ(0, z.level);

@@ -20,7 +20,6 @@
 #include "msview.h"
 
 #define RESERVED MS_DEBUGFS "/reserved"
-#define MEMSCOPE_KO "/lib/memscope/memscope.ko"
 #define MEMBLOCK "/sys/kernel/debug/memblock/"
 #define MAX_REGIONS 512
 
@@ -473,20 +472,6 @@ TEST(no_kernel_virtual_addresses)
 	free(buf);
 }
 
-static int reload(const char *params)
-{
-	int fd, ret;
-
-	if (ms_module_loaded("memscope") && ms_unload_module("memscope"))
-		return -errno;
-	fd = open(MEMSCOPE_KO, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* Each symbol source on its own: all right, or visibly '?', never wrong. */
 TEST(symbol_sources_alone)
 {
@@ -497,7 +482,7 @@ TEST(symbol_sources_alone)
 	for (int m = 0; m < 3; m++) {
 		int unknown = 0;
 
-		ASSERT_EQ(0, reload(mode[m]));
+		ASSERT_EQ(0, ms_reload_memscope(mode[m]));
 		ASSERT_EQ(0, ms_read_reserved(RESERVED, &r));
 		for (int i = MS_ML_TOTAL; i < MS_ML_N; i++) {
 			if (i == MS_ML_HIGH && !k.has_high)
@@ -518,7 +503,7 @@ TEST(symbol_sources_alone)
 		if (unknown)
 			EXPECT_TRUE(strstr(r.differs, "(computed ?K") != NULL);
 	}
-	ASSERT_EQ(0, reload(""));
+	ASSERT_EQ(0, ms_reload_memscope(""));
 }
 
 TEST_HARNESS_MAIN

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "msview.h"
@@ -150,34 +152,15 @@ static char *ms_node_zone(char *line, int *node, char *zone)
 	return line + n;
 }
 
-int ms_read_buddyinfo(const char *path, struct ms_view *v)
-{
-	char *buf = ms_slurp(path), *line, *save = NULL;
+/*
+ * The kernel's "Node N, zone Z v0 v1 ..." tables (/proc/buddyinfo, debugfs
+ * extfrag/): one call of put() per value, in order; put() returns non-zero
+ * to stop the line.
+ */
+typedef int (*ms_put_fn)(struct ms_zone *z, int order, const char *tok, int which);
 
-	if (!buf)
-		return -errno;
-	memset(v, 0, sizeof(*v));
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char zone[16], *rest, *tok, *s2 = NULL;
-		struct ms_zone *z;
-		int node, order = 0;
-
-		rest = ms_node_zone(line, &node, zone);
-		if (!rest)
-			continue;
-		z = ms_get_zone(v, node, zone);
-		if (!z)
-			break;
-		for (tok = strtok_r(rest, " ", &s2); tok && order < MS_MAX_ORDERS;
-		     tok = strtok_r(NULL, " ", &s2))
-			z->blocks[order++] = strtoul(tok, NULL, 10);
-		v->norders = order;
-	}
-	free(buf);
-	return v->nzones ? 0 : -EINVAL;
-}
-
-int ms_read_extfrag(const char *path, struct ms_view *v, bool fragindex)
+static int ms_read_node_zone_table(const char *path, struct ms_view *v,
+				   ms_put_fn put, int which)
 {
 	char *buf = ms_slurp(path), *line, *save = NULL;
 
@@ -197,13 +180,34 @@ int ms_read_extfrag(const char *path, struct ms_view *v, bool fragindex)
 			break;
 		for (tok = strtok_r(rest, " ", &s2); tok && order < MS_MAX_ORDERS;
 		     tok = strtok_r(NULL, " ", &s2), order++)
-			if (ms_parse_index(tok, fragindex ? &z->fragindex[order] :
-					   &z->unusable[order]))
+			if (put(z, order, tok, which))
 				break;
 		v->norders = order;
 	}
 	free(buf);
 	return v->nzones ? 0 : -EINVAL;
+}
+
+static int ms_put_blocks(struct ms_zone *z, int order, const char *tok, int which)
+{
+	(void)which;
+	z->blocks[order] = strtoul(tok, NULL, 10);
+	return 0;
+}
+
+static int ms_put_index(struct ms_zone *z, int order, const char *tok, int fragindex)
+{
+	return ms_parse_index(tok, fragindex ? &z->fragindex[order] : &z->unusable[order]);
+}
+
+int ms_read_buddyinfo(const char *path, struct ms_view *v)
+{
+	return ms_read_node_zone_table(path, v, ms_put_blocks, 0);
+}
+
+int ms_read_extfrag(const char *path, struct ms_view *v, bool fragindex)
+{
+	return ms_read_node_zone_table(path, v, ms_put_index, fragindex);
 }
 
 /* memscope pagetypes: "node zone type count..." with ">N" for capped lists. */
@@ -303,14 +307,7 @@ bool ms_module_loaded(const char *name)
 
 int ms_load_module(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	ret = ret ? -errno : 0;
-	close(fd);
-	return ret;
+	return ms_load_module_params(path, "");
 }
 
 int ms_unload_module(const char *name)
@@ -794,6 +791,50 @@ int ms_load_module_params(const char *path, const char *params)
 	return ret;
 }
 
+int ms_reload_memscope(const char *params)
+{
+	/* The helper module hogs pages and probes memscope's state: out first. */
+	if (ms_module_loaded("memscope_test"))
+		ms_unload_module("memscope_test");
+	if (ms_module_loaded("memscope")) {
+		int ret = ms_unload_module("memscope");
+
+		if (ret)
+			return ret;
+	}
+	return ms_load_module_params(MS_MEMSCOPE_KO, params);
+}
+
+long long ms_param_get(const char *name)
+{
+	char path[128], *t;
+	long long v;
+
+	snprintf(path, sizeof(path), MS_PARAMS "%s", name);
+	t = ms_slurp(path);
+	if (!t)
+		return -1;
+	v = strtoll(t, NULL, 10);
+	free(t);
+	return v;
+}
+
+int ms_param_set(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), MS_PARAMS "%s", name);
+	return ms_write_str(path, value);
+}
+
+long long ms_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 /*
  * memscope reserved. The Memory: parser is written from the format of
  * mem_init_print_info(), not from the module's code; '?' reads as -1.
@@ -1121,4 +1162,87 @@ unsigned long long ms_iomem_max_end(void)
 
 	ms_iomem_walk(NULL, NULL, NULL, &max);
 	return max;
+}
+
+pid_t ms_fork_oom_hog(volatile long *progress)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	/* The OOM killer's first choice, whatever else runs. */
+	ms_write_str("/proc/self/oom_score_adj", "1000");
+	for (;;) {
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(3);
+		/* Touch every page: only faulted-in pages use memory. */
+		for (int off = 0; off < 1 << 20; off += 4096)
+			p[off] = 1;
+		if (progress)
+			(*progress)++;
+	}
+}
+
+int ms_drain_lower_zones(int node, const char *target)
+{
+	static struct ms_zoneinfo zi[32];
+	int n = ms_read_zoneinfo(zi, 32);
+
+	if (n <= 0)
+		return -EIO;
+	for (int i = 0; i < n && strcmp(zi[i].name, target); i++) {
+		const char *mode = !strcmp(zi[i].name, "DMA") ? "dma" :
+				   !strcmp(zi[i].name, "DMA32") ? "dma32" : NULL;
+		char cmd[64];
+		int ret;
+
+		if (zi[i].node != node || !zi[i].populated || !mode)
+			continue;
+		snprintf(cmd, sizeof(cmd), "hog_take %lu %s", zi[i].free, mode);
+		/* Stops with ENOMEM at the zone's min watermark: expected. */
+		ret = ms_write_str(MS_HELPER_CTL, cmd);
+		if (ret != -ENOMEM)
+			return ret ? ret : -EAGAIN;
+	}
+	return 0;
+}
+
+/* Sum of the boost=N fields of memscope pressure's watermark lines. */
+static long long ms_boost_pages(void)
+{
+	char *t = ms_slurp(MS_DEBUGFS "/pressure"), *p;
+	long long sum = 0;
+
+	if (!t)
+		return -1;
+	for (p = t; (p = strstr(p, " boost=")); p++)
+		sum += strtoll(p + strlen(" boost="), NULL, 10);
+	free(t);
+	return sum;
+}
+
+long long ms_wait_unboosted(void)
+{
+	long long boost = ms_boost_pages();
+
+	for (int i = 0; i < 50 && boost > 0; i++) {
+		/*
+		 * An allocation from a boosted zone wakes kswapd, which resets
+		 * the boost when it is done: fault in a few pages and wait.
+		 */
+		char *p = mmap(NULL, 64 << 12, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED) {
+			for (int off = 0; off < 64 << 12; off += 4096)
+				p[off] = 1;
+			munmap(p, 64 << 12);
+		}
+		usleep(100 * 1000);
+		boost = ms_boost_pages();
+	}
+	return boost;
 }

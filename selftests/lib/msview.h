@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define MS_DEBUGFS "/sys/kernel/debug/memscope"
 #define MS_MAX_ZONES 16
@@ -175,6 +176,43 @@ long long ms_vmstat(const char *name);
 long long ms_vmstat_prefix(const char *prefix);
 /* finit_module() with a parameter string. */
 int ms_load_module_params(const char *path, const char *params);
+
+/* Where the guest keeps memscope.ko, and its parameters in sysfs. */
+#define MS_MEMSCOPE_KO "/lib/memscope/memscope.ko"
+#define MS_PARAMS "/sys/module/memscope/parameters/"
+/*
+ * Unloads memscope_test and memscope if loaded, then loads memscope with a
+ * parameter string: 0 or -errno of the step that failed.
+ */
+int ms_reload_memscope(const char *params);
+/* A memscope module parameter: its value (-1 if unreadable), or set it. */
+long long ms_param_get(const char *name);
+int ms_param_set(const char *name, const char *value);
+/* CLOCK_MONOTONIC in milliseconds. */
+long long ms_now_ms(void);
+
+/* The test helper module's control file (selftests/helper). */
+#define MS_HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+/*
+ * Forks a child that maps and touches 1 MiB at a time, with
+ * oom_score_adj 1000, until the OOM killer takes it (it exits 3 if mmap
+ * fails first); *progress, if given (shared memory), counts the MiB.
+ * Returns the child's pid, or -1.
+ */
+pid_t ms_fork_oom_hog(volatile long *progress);
+/*
+ * With memscope_test loaded: takes the DMA and DMA32 zones of a node below
+ * "target" down to their min watermark, so that allocations come from
+ * "target" (0, or a negative errno; -EAGAIN if a zone did not run dry).
+ */
+int ms_drain_lower_zones(int node, const char *target);
+/*
+ * With vm.watermark_boost_factor at 0, waits up to 5 s for the boosts
+ * raised before (an earlier test's fallbacks) to be reset, so watermarks
+ * do not drop in the middle of a test. Returns the pages still boosted
+ * (0; more on a node kswapd has given up on; -1 without memscope).
+ */
+long long ms_wait_unboosted(void);
 
 /*
  * memscope reserved, and the kernel's own figures it is checked against
