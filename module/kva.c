@@ -15,6 +15,8 @@
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/pgtable.h>
+#include <linux/sched.h>
+#include <linux/string.h>
 
 #include "ksym.h"
 #include "reserved.h"
@@ -91,14 +93,33 @@ phys_addr_t ms_kva_to_phys(unsigned long va, unsigned long *span)
 	return ms_walk(init->pgd, va, span);
 }
 
-/* Page of a table, from a pointer into it (folded levels share a page). */
-static void ms_table(const void *entry, struct ms_table_walk *w)
+/*
+ * Page of a table, from a pointer into it, once per run of entries:
+ * folded levels share their parent's page.
+ */
+static void ms_table(const void *entry, int level, struct ms_table_walk *w)
 {
-	unsigned long span;
-	phys_addr_t pa = ms_kva_to_phys((unsigned long)entry, &span);
+	unsigned long page = (unsigned long)entry & PAGE_MASK, span;
+	phys_addr_t pa;
 
+	if (page == w->last_page[level])
+		return;
+	w->last_page[level] = page;
+	pa = ms_kva_to_phys(page, &span);
 	if (pa != MS_NO_PHYS)
-		w->fn(w, pa & PAGE_MASK);
+		w->fn(w, pa);
+}
+
+/*
+ * An entry equal to the one before it points to the same table, already
+ * walked: KASAN's early shadow maps terabytes with one table per level.
+ */
+static bool ms_new_entry(struct ms_table_walk *w, int level, u64 val)
+{
+	if (val == w->last_entry[level])
+		return false;
+	w->last_entry[level] = val;
+	return true;
 }
 
 static void ms_walk_pmd(pud_t *pud, unsigned long va, unsigned long end,
@@ -110,9 +131,10 @@ static void ms_walk_pmd(pud_t *pud, unsigned long va, unsigned long end,
 	do {
 		next = pmd_addr_end(va, end);
 		pmd = pmd_offset(pud, va);
-		ms_table(pmd, w);
-		if (!pmd_none(*pmd) && !pmd_leaf(*pmd) && !pmd_bad(*pmd))
-			ms_table(pte_offset_kernel(pmd, va), w);
+		ms_table(pmd, 3, w);
+		if (!pmd_none(*pmd) && !pmd_leaf(*pmd) && !pmd_bad(*pmd) &&
+		    ms_new_entry(w, 3, pmd_val(*pmd)))
+			ms_table(pte_offset_kernel(pmd, va), 4, w);
 		va = next;
 	} while (va != end);
 }
@@ -126,9 +148,11 @@ static void ms_walk_pud(p4d_t *p4d, unsigned long va, unsigned long end,
 	do {
 		next = pud_addr_end(va, end);
 		pud = pud_offset(p4d, va);
-		ms_table(pud, w);
-		if (!pud_none(*pud) && !pud_leaf(*pud) && !pud_bad(*pud))
+		ms_table(pud, 2, w);
+		if (!pud_none(*pud) && !pud_leaf(*pud) && !pud_bad(*pud) &&
+		    ms_new_entry(w, 2, pud_val(*pud)))
 			ms_walk_pmd(pud, va, next, w);
+		cond_resched();
 		va = next;
 	} while (va != end);
 }
@@ -142,8 +166,9 @@ static void ms_walk_p4d(pgd_t *pgd, unsigned long va, unsigned long end,
 	do {
 		next = p4d_addr_end(va, end);
 		p4d = p4d_offset(pgd, va);
-		ms_table(p4d, w);
-		if (!p4d_none(*p4d) && !p4d_bad(*p4d))
+		ms_table(p4d, 1, w);
+		if (!p4d_none(*p4d) && !p4d_bad(*p4d) &&
+		    ms_new_entry(w, 1, p4d_val(*p4d)))
 			ms_walk_pud(p4d, va, next, w);
 		va = next;
 	} while (va != end);
@@ -161,10 +186,12 @@ void ms_kva_walk_tables(struct ms_table_walk *w)
 
 	if (!init)
 		return;
+	memset(w->last_page, 0, sizeof(w->last_page));
+	memset(w->last_entry, 0, sizeof(w->last_entry));
 	do {
 		next = pgd_addr_end(va, 0UL);
 		pgd = pgd_offset_pgd(init->pgd, va);
-		ms_table(pgd, w);
+		ms_table(pgd, 0, w);
 		if (!pgd_none(*pgd) && !pgd_bad(*pgd))
 			ms_walk_p4d(pgd, va, next, w);
 		cond_resched();

@@ -81,6 +81,9 @@ phys_addr_t ms_kva_to_phys(unsigned long va, unsigned long *span);
 /* Calls w->fn for each page holding a level of init_mm's page tables. */
 struct ms_table_walk {
 	void (*fn)(struct ms_table_walk *w, phys_addr_t page);
+	/* kva.c's own: last table page and entry seen at each level */
+	unsigned long last_page[5];
+	u64 last_entry[5];
 };
 
 void ms_kva_walk_tables(struct ms_table_walk *w);

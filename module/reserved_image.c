@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/pfn.h>
+#include <linux/sched.h>
 
 #include "ksym.h"
 #include "reserved.h"
@@ -93,9 +94,12 @@ unsigned long ms_count_pages(phys_addr_t start, phys_addr_t end, bool reserved)
 {
 	unsigned long pfn, n = 0;
 
-	for (pfn = PHYS_PFN(start); pfn < PFN_UP(end); pfn++)
+	for (pfn = PHYS_PFN(start); pfn < PFN_UP(end); pfn++) {
 		if (ms_pfn_state(pfn) == reserved)
 			n++;
+		if (!(pfn & 1023))
+			cond_resched();
+	}
 	return n;
 }
 

@@ -16,6 +16,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/pfn.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -44,6 +45,8 @@ unsigned long ms_show_owner_pages(struct seq_file *m, const struct ms_owners *o,
 			last = pfn;
 			if (ms_pfn_state(pfn) == 1)
 				count[p->owner]++;
+			if (!(pfn & 1023))
+				cond_resched();
 		}
 	}
 	seq_puts(m, "[reserved now by owner]\n");

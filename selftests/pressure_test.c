@@ -234,38 +234,56 @@ TEST(param_bounds)
 	EXPECT_EQ(1000, ms_param_get("period_ms"));
 }
 
-/* The timer runs period_ms apart while the level is none. */
+static long long evaluations(void)
+{
+	char *t = ms_slurp(PRESSURE);
+	long long e = t ? kv(t, "system", "evaluations", "total") : -1;
+
+	free(t);
+	return e;
+}
+
+/*
+ * The timer runs period_ms apart while the level is none. A loaded host
+ * slows a TCG guest's timers down, so no fixed count per second holds:
+ * count the evaluations at period_ms=20 for a second or until there are
+ * 15 (at most 5 s), then at period_ms=1000 for as long.
+ */
 TEST(period_ms_sets_the_sampling_rate)
 {
-	long long e0, e1, slow, fast;
+	long long e0, t0, span, slow, fast;
 	char *t;
 
 	t = ms_slurp(PRESSURE);
 	ASSERT_TRUE(t != NULL);
 	if (level_of(t, "system") != 0)
 		SKIP(free(t); return, "system level is not none");
-	e0 = kv(t, "system", "evaluations", "total");
 	free(t);
-	spin_all_cpus_ms(1000);
-	t = ms_slurp(PRESSURE);
-	e1 = kv(t, "system", "evaluations", "total");
-	free(t);
-	slow = e1 - e0;
 
 	ASSERT_EQ(0, ms_param_set("period_ms", "20"));
-	t = ms_slurp(PRESSURE);
-	e0 = kv(t, "system", "evaluations", "total");
-	free(t);
-	spin_all_cpus_ms(1000);
-	t = ms_slurp(PRESSURE);
-	e1 = kv(t, "system", "evaluations", "total");
-	free(t);
-	fast = e1 - e0;
+	e0 = evaluations();
+	t0 = ms_now_ms();
+	do
+		spin_all_cpus_ms(100);
+	while ((evaluations() - e0 < 15 || ms_now_ms() - t0 < 1000) &&
+	       ms_now_ms() - t0 < 5000);
+	fast = evaluations() - e0;
+	span = ms_now_ms() - t0;
+
 	restore_defaults();
-	TH_LOG("evaluations in 1 s: %lld at period_ms=1000, %lld at period_ms=20", slow, fast);
-	/* 50 ticks expected at 20 ms; the jiffy granularity may round it. */
+	e0 = evaluations();
+	spin_all_cpus_ms(span);
+	slow = evaluations() - e0;
+	TH_LOG("evaluations: %lld at period_ms=20, then %lld at period_ms=1000, %lld ms each",
+	       fast, slow, span);
+	/* 50 a second expected at 20 ms: 15 in up to 5 s is a loaded guest's worst. */
 	EXPECT_GE(fast, 15);
-	EXPECT_LE(slow, 4);
+	/*
+	 * One a second, plus the one due when the period changed and the
+	 * evaluations the allocation hooks ask for while the spinners fork.
+	 */
+	EXPECT_LE(slow, span / 1000 + 5);
+	EXPECT_GE(fast, 3 * slow);
 }
 
 TEST(window_ms_bounds_the_window)
@@ -371,7 +389,7 @@ FIXTURE_SETUP(hog)
 	drain_lower_zones(_metadata, self->node, self->zone);
 	boost = ms_wait_unboosted();
 	if (boost)
-		TH_LOG("watermark boost still %lld pages after 5 s", boost);
+		TH_LOG("watermarks still boosted by %lld pages", boost);
 }
 
 FIXTURE_TEARDOWN(hog)

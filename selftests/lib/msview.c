@@ -1224,10 +1224,29 @@ static long long ms_boost_pages(void)
 	return sum;
 }
 
+/* Has kswapd given up on a node (too many reclaim rounds without progress)? */
+static bool ms_node_unreclaimable(void)
+{
+	char *t = ms_slurp("/proc/zoneinfo"), *p;
+	bool any = false;
+
+	for (p = t; p && (p = strstr(p, "node_unreclaimable:")); p++)
+		any |= strtol(p + strlen("node_unreclaimable:"), NULL, 10) != 0;
+	free(t);
+	return any;
+}
+
 long long ms_wait_unboosted(void)
 {
 	long long boost = ms_boost_pages();
 
+	/*
+	 * kswapd does not wake for a node it has given up on (an earlier
+	 * OOM kill with nothing reclaimable, as in a guest whose files all
+	 * live in RAM): that boost stays until reclaim makes progress.
+	 */
+	if (boost > 0 && ms_node_unreclaimable())
+		return boost;
 	for (int i = 0; i < 50 && boost > 0; i++) {
 		/*
 		 * An allocation from a boosted zone wakes kswapd, which resets

@@ -209,8 +209,9 @@ int ms_drain_lower_zones(int node, const char *target);
 /*
  * With vm.watermark_boost_factor at 0, waits up to 5 s for the boosts
  * raised before (an earlier test's fallbacks) to be reset, so watermarks
- * do not drop in the middle of a test. Returns the pages still boosted
- * (0; more on a node kswapd has given up on; -1 without memscope).
+ * do not drop in the middle of a test. Returns the pages still boosted:
+ * 0; more, at once, when kswapd has given up on a node and will not wake
+ * to reset them; -1 without memscope.
  */
 long long ms_wait_unboosted(void);
 
