@@ -9,6 +9,7 @@
  * names the columns. Buffers are allocated at load so a read allocates
  * nothing but the seq_file buffer.
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
@@ -217,6 +218,9 @@ static int ms_alloc_open(struct inode *inode, struct file *file)
 static ssize_t ms_alloc_write(struct file *file, const char __user *buf,
 			      size_t len, loff_t *ppos)
 {
+	/* Every reader shares the mark: setting it is an administrator's job. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	mutex_lock(&ms_alloc_lock);
 	ms_page_sum(ms_alloc_mark);
 	ms_alloc_mark_ns = ktime_get_ns();

@@ -4,11 +4,12 @@
  *
  * mm_page_alloc and mm_page_free fire for every block the buddy allocator
  * hands out or takes back, in any context, so their probes do nothing but
- * this_cpu_inc() on this module's per-CPU counters: no lock, no atomic
- * shared with other CPUs, no allocation, no wake-up. mm_page_pcpu_drain
- * and mm_page_alloc_extfrag run under zone->lock with interrupts off and
- * obey the same rule. The only slow-path work is on a failed allocation
- * (page == NULL), which pokes the pressure code.
+ * this_cpu_*() on per-CPU counters: no lock, no atomic shared with other
+ * CPUs, no allocation, no wake-up. mm_page_pcpu_drain and
+ * mm_page_alloc_extfrag run under zone->lock with interrupts off and obey
+ * the same rule. The pressure code is poked (an irq_work) on a failed
+ * allocation (page == NULL) and once per batch of pages allocated and not
+ * freed again (hooks.h).
  *
  * Not seen by these tracepoints (see the documentation): pages from the
  * bulk allocator (alloc_pages_bulk*, used by vmalloc), requests rejected
@@ -75,8 +76,10 @@ static void ms_probe_page_alloc(void *data, struct page *page,
 
 static void ms_probe_page_free(void *data, struct page *page, unsigned int order)
 {
-	if (likely(order < MAX_ORDER))
+	if (likely(order < MAX_ORDER)) {
 		this_cpu_inc(ms_page_pcpu->zone[ms_page_slot(page)][1][order]);
+		ms_pressure_note_free(order);
+	}
 }
 
 static void ms_probe_pcpu_drain(void *data, struct page *page,

@@ -8,6 +8,7 @@
  * "stall KIND LO_US HI_US LOAD MARK"; the "#" line before each block
  * names the columns.
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -134,6 +135,9 @@ static int ms_reclaim_open(struct inode *inode, struct file *file)
 static ssize_t ms_reclaim_write(struct file *file, const char __user *buf,
 				size_t len, loff_t *ppos)
 {
+	/* Every reader shares the mark: setting it is an administrator's job. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	mutex_lock(&ms_reclaim_lock);
 	ms_reclaim_sum(ms_rv_mark);
 	ms_rv_mark_ns = ktime_get_ns();

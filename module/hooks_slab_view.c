@@ -9,6 +9,7 @@
  * and never as raw addresses: one without a symbol is shown as "?".
  * Mode 0600: call sites name kernel and module functions.
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/math64.h>
@@ -242,6 +243,9 @@ static ssize_t ms_slab_write(struct file *file, const char __user *buf,
 	unsigned int i;
 	bool truncated;
 
+	/* Every reader shares the mark: setting it is an administrator's job. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	mutex_lock(&ms_sv_lock);
 	ms_sv_nrows = ms_slab_merge_caches(ms_sv_rows, ms_sv_nrows, MS_SLAB_ROWS,
 					   &truncated);

@@ -1170,8 +1170,12 @@ pid_t ms_fork_oom_hog(volatile long *progress)
 
 	if (pid)
 		return pid;
-	/* The OOM killer's first choice, whatever else runs. */
-	ms_write_str("/proc/self/oom_score_adj", "1000");
+	/*
+	 * The OOM killer's first choice, whatever else runs; never the
+	 * -1000 a protected parent passes on.
+	 */
+	if (ms_write_str("/proc/self/oom_score_adj", "1000"))
+		_exit(2);
 	for (;;) {
 		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1224,44 +1228,26 @@ static long long ms_boost_pages(void)
 	return sum;
 }
 
-/* Has kswapd given up on a node (too many reclaim rounds without progress)? */
-static bool ms_node_unreclaimable(void)
+long long ms_reset_boost(void)
 {
-	char *t = ms_slurp("/proc/zoneinfo"), *p;
-	bool any = false;
+	const char *sysctl = "/proc/sys/vm/watermark_scale_factor";
+	char *factor;
 
-	for (p = t; p && (p = strstr(p, "node_unreclaimable:")); p++)
-		any |= strtol(p + strlen("node_unreclaimable:"), NULL, 10) != 0;
-	free(t);
-	return any;
-}
-
-long long ms_wait_unboosted(void)
-{
-	long long boost = ms_boost_pages();
-
+	/* Without memscope the boost is unknown: reset it anyway. */
+	if (ms_boost_pages() == 0)
+		return 0;
 	/*
-	 * kswapd does not wake for a node it has given up on (an earlier
-	 * OOM kill with nothing reclaimable, as in a guest whose files all
-	 * live in RAM): that boost stays until reclaim makes progress.
+	 * kswapd resets a boost once it has run, but it is not woken for a
+	 * node it has given up on (an OOM kill with nothing reclaimable, as
+	 * in a guest whose files all live in RAM). Writing the sysctl has
+	 * the kernel recompute every zone's watermarks, which zeroes the
+	 * boost; the same value changes nothing else.
 	 */
-	if (boost > 0 && ms_node_unreclaimable())
-		return boost;
-	for (int i = 0; i < 50 && boost > 0; i++) {
-		/*
-		 * An allocation from a boosted zone wakes kswapd, which resets
-		 * the boost when it is done: fault in a few pages and wait.
-		 */
-		char *p = mmap(NULL, 64 << 12, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p != MAP_FAILED) {
-			for (int off = 0; off < 64 << 12; off += 4096)
-				p[off] = 1;
-			munmap(p, 64 << 12);
-		}
-		usleep(100 * 1000);
-		boost = ms_boost_pages();
+	factor = ms_slurp(sysctl);
+	if (factor) {
+		factor[strcspn(factor, "\n")] = '\0';
+		ms_write_str(sysctl, factor);
+		free(factor);
 	}
-	return boost;
+	return ms_boost_pages();
 }

@@ -195,8 +195,8 @@ long long ms_now_ms(void);
 #define MS_HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
 /*
  * Forks a child that maps and touches 1 MiB at a time, with
- * oom_score_adj 1000, until the OOM killer takes it (it exits 3 if mmap
- * fails first); *progress, if given (shared memory), counts the MiB.
+ * oom_score_adj 1000, until the OOM killer takes it (it exits 2 if the
+ * score cannot be set, 3 if mmap fails first); *progress, if given (shared memory), counts the MiB.
  * Returns the child's pid, or -1.
  */
 pid_t ms_fork_oom_hog(volatile long *progress);
@@ -207,13 +207,12 @@ pid_t ms_fork_oom_hog(volatile long *progress);
  */
 int ms_drain_lower_zones(int node, const char *target);
 /*
- * With vm.watermark_boost_factor at 0, waits up to 5 s for the boosts
- * raised before (an earlier test's fallbacks) to be reset, so watermarks
- * do not drop in the middle of a test. Returns the pages still boosted:
- * 0; more, at once, when kswapd has given up on a node and will not wake
- * to reset them; -1 without memscope.
+ * Zeroes the zones' watermark boosts that earlier tests' fallbacks
+ * raised, so watermarks do not drop in the middle of a test (pair it
+ * with vm.watermark_boost_factor 0). Returns the pages still boosted:
+ * 0, or -1 without memscope.
  */
-long long ms_wait_unboosted(void);
+long long ms_reset_boost(void);
 
 /*
  * memscope reserved, and the kernel's own figures it is checked against
