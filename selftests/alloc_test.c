@@ -20,8 +20,6 @@
 #include "msview.h"
 
 #define ALLOC MS_DEBUGFS "/alloc"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define MEMSCOPE_KO "/lib/memscope/memscope.ko"
 #define PARAM "/sys/module/memscope/parameters/hooks_page"
 #define ROUNDS 10
@@ -91,18 +89,15 @@ FIXTURE_SETUP(helper)
 {
 	int ret;
 
-	if (!ms_module_loaded("memscope_test")) {
-		ret = ms_load_module(HELPER_KO);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
-		self->loaded_here = true;
-	}
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+	ret = ms_load_helper(&self->loaded_here);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
 }
 
 FIXTURE_TEARDOWN(helper)
 {
-	ms_write_str(HELPER_CTL, "hk_release");
+	ms_write_str(MS_HELPER_CTL, "hk_release");
 	ms_write_str(PARAM, "Y");
 	if (self->loaded_here)
 		ms_unload_module("memscope_test");
@@ -111,7 +106,7 @@ FIXTURE_TEARDOWN(helper)
 /* Node and zone of the helper's first held high-order block. */
 static int helper_block_zone(int *node, char *zone)
 {
-	char *list = ms_slurp(HELPER_CTL), *p;
+	char *list = ms_slurp(MS_HELPER_CTL), *p;
 	int ret = -1;
 
 	if (!list)
@@ -148,10 +143,10 @@ TEST_F(helper, known_blocks_are_counted)
 		struct ms_alloc_zone *z;
 
 		ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 		ASSERT_EQ(0, helper_block_zone(&node, zone));
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &b));
 		z = find_zone(&a, node, zone);
 		ASSERT_TRUE(z != NULL) TH_LOG("no zone row for node %d %s", node, zone);
@@ -188,9 +183,9 @@ TEST_F(helper, failed_allocation_is_counted)
 	snprintf(cmd, sizeof(cmd), "hk_fail %d", top);
 	for (round = 0; round < ROUNDS && !exact; round++) {
 		ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
-		list = ms_slurp(HELPER_CTL);
+		list = ms_slurp(MS_HELPER_CTL);
 		ASSERT_TRUE(list != NULL);
 		ASSERT_EQ(1, sscanf(strstr(list, "hk_last"), "hk_last hk_fail %*d %u", &taken));
 		free(list);
@@ -218,11 +213,11 @@ TEST_F(helper, mark_restarts_counts)
 	k = test_order(&a);
 	snprintf(cmd, sizeof(cmd), "hk_pages %d %d", NBLOCKS, k);
 	for (round = 0; round < ROUNDS && !ok; round++) {
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 		ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &b));
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 		ASSERT_GE(a.allocs[1][k], NBLOCKS);
 		ASSERT_GE(b.allocs[0][k], a.allocs[0][k]);
 		ok = b.allocs[1][k] == 0 && b.frees[1][k] == 0;
@@ -247,8 +242,8 @@ TEST_F(helper, param_switches_hooks_at_run_time)
 	EXPECT_EQ('N', val[0]);
 	free(val);
 	ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	EXPECT_FALSE(a.st.on);
 	total = sum_orders(a.allocs[1], a.norders) + sum_orders(a.frees[1], a.norders);
@@ -257,7 +252,7 @@ TEST_F(helper, param_switches_hooks_at_run_time)
 
 	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
 	ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	EXPECT_TRUE(a.st.on);
 	EXPECT_GE(a.allocs[1][k], NBLOCKS);
@@ -286,27 +281,27 @@ TEST_F(helper, params_at_load_time)
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	k = test_order(&a);
 	snprintf(cmd, sizeof(cmd), "hk_pages %d %d", NBLOCKS, k);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	EXPECT_FALSE(a.st.on);
 	EXPECT_EQ(0, sum_orders(a.allocs[0], a.norders));
 
 	ASSERT_EQ(0, ms_write_str(PARAM, "1"));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	EXPECT_TRUE(a.st.on);
 	EXPECT_GE(a.allocs[0][k], NBLOCKS);
 
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 	ASSERT_EQ(0, ms_unload_module("memscope"));
 	ASSERT_EQ(0, ms_load_module(MEMSCOPE_KO));
 }
 
 TEST_F(helper, bad_helper_commands_are_refused)
 {
-	EXPECT_EQ(-EINVAL, ms_write_str(HELPER_CTL, "hk_pages 1 99"));
-	EXPECT_EQ(-EINVAL, ms_write_str(HELPER_CTL, "hk_fail"));
+	EXPECT_EQ(-EINVAL, ms_write_str(MS_HELPER_CTL, "hk_pages 1 99"));
+	EXPECT_EQ(-EINVAL, ms_write_str(MS_HELPER_CTL, "hk_fail"));
 	EXPECT_EQ(-EINVAL, ms_write_str(PARAM, "maybe"));
 }
 

@@ -23,8 +23,6 @@
 
 #define BUDDY MS_DEBUGFS "/buddy"
 #define PAGETYPES MS_DEBUGFS "/pagetypes"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define MEMSCOPE_KO "/lib/memscope/memscope.ko"
 #define ROUNDS 50
 
@@ -168,17 +166,14 @@ FIXTURE_SETUP(helper)
 {
 	int ret;
 
-	if (!ms_module_loaded("memscope_test")) {
-		ret = ms_load_module(HELPER_KO);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
-		self->loaded_here = true;
-	}
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "free_pages"));
+	ret = ms_load_helper(&self->loaded_here);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "free_pages"));
 }
 
 FIXTURE_TEARDOWN(helper)
 {
-	ms_write_str(HELPER_CTL, "free_pages");
+	ms_write_str(MS_HELPER_CTL, "free_pages");
 	if (self->loaded_here)
 		ms_unload_module("memscope_test");
 }
@@ -218,14 +213,14 @@ TEST_F(helper, high_order_block_moves_counts)
 
 		ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
 		snprintf(cmd, sizeof(cmd), "alloc_pages %d", order);
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 		ASSERT_EQ(0, ms_read_buddy(BUDDY, &after));
 		/* The helper says which node and zone the block came from. */
-		list = ms_slurp(HELPER_CTL);
+		list = ms_slurp(MS_HELPER_CTL);
 		ASSERT_TRUE(list != NULL);
 		ASSERT_EQ(2, sscanf(list, "pages %*d %d %15s", &node, zone));
 		free(list);
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "free_pages"));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "free_pages"));
 		ASSERT_EQ(0, ms_read_buddy(BUDDY, &freed));
 
 		z0 = ms_find_zone(&a, node, zone);
@@ -280,7 +275,7 @@ TEST_F(helper, indexes_when_high_orders_are_exhausted)
 		if (formula_path_taken(&a, &zone, &order))
 			break;
 		snprintf(cmd, sizeof(cmd), "alloc_movable %d", top);
-		if (ms_write_str(HELPER_CTL, cmd))
+		if (ms_write_str(MS_HELPER_CTL, cmd))
 			top--;		/* no block of this order left */
 		else
 			taken++;
@@ -312,8 +307,8 @@ TEST_F(helper, indexes_when_high_orders_are_exhausted)
 
 TEST_F(helper, bad_helper_commands_are_refused)
 {
-	EXPECT_EQ(-EINVAL, ms_write_str(HELPER_CTL, "alloc_pages 99"));
-	EXPECT_EQ(-EINVAL, ms_write_str(HELPER_CTL, "frobnicate"));
+	EXPECT_EQ(-EINVAL, ms_write_str(MS_HELPER_CTL, "alloc_pages 99"));
+	EXPECT_EQ(-EINVAL, ms_write_str(MS_HELPER_CTL, "frobnicate"));
 }
 
 /*

@@ -854,20 +854,6 @@ static void list_zones(void)
 		snprintf(zones[nzones++], sizeof(zones[0]), "%s", v.z[i].name);
 }
 
-/* Subscriber lines in the events view: every open /dev/memscope file. */
-static int count_subscribers(void)
-{
-	char *t = ms_slurp(MS_DEBUGFS "/events"), *p;
-	int n = 0;
-
-	if (!t)
-		return -1;
-	for (p = t; (p = strstr(p, "\nsubscriber ")); p++)
-		n++;
-	free(t);
-	return n;
-}
-
 FIXTURE(fz) {
 	int unused;
 };
@@ -963,7 +949,7 @@ TEST_F_TIMEOUT(fz, device_and_views_survive_fuzzing, 1800)
 	EXPECT_EQ(0, failed);
 	EXPECT_EQ(-EAGAIN, ms_unload_module("memscope"));
 	/* Only the anchor is left open. */
-	EXPECT_EQ(1, count_subscribers());
+	EXPECT_EQ(1, ms_count_subscribers());
 	close(anchor);
 	if (boost)
 		ms_write_str(BOOST, boost);
@@ -978,7 +964,7 @@ TEST_F_TIMEOUT(fz, module_works_after_fuzzing, 300)
 	int fd, i;
 
 	/* Every file closed: no subscriber left, and rmmod works. */
-	EXPECT_EQ(0, count_subscribers());
+	EXPECT_EQ(0, ms_count_subscribers());
 	if (ms_module_loaded("memscope_test"))
 		ms_unload_module("memscope_test");
 	ASSERT_EQ(0, ms_unload_module("memscope"));

@@ -34,7 +34,6 @@
 #define PROM WORK "/memscope.prom"
 #define PIDFILE WORK "/sleeper.pid"
 #define CMD_OUT WORK "/command.out"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define PRESSURE "/sys/kernel/debug/memscope/pressure"
 #define EVENTS "/sys/kernel/debug/memscope/events"
 #define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
@@ -271,10 +270,8 @@ FIXTURE_SETUP(e2e)
 	self->daemon = -1;
 	ASSERT_EQ(0, mkdir(WORK, 0755) && errno != EEXIST ? -errno : 0);
 	ASSERT_EQ(0, access(MEMSCOPED, X_OK)) TH_LOG("%s: %s", MEMSCOPED, strerror(errno));
-	if (!ms_module_loaded("memscope_test")) {
-		ret = ms_load_module(HELPER_KO);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
-	}
+	ret = ms_load_helper(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	ASSERT_NE(0, boost_saved[0]) TH_LOG("%s could not be set to 0", BOOST_SYSCTL);
 	/* Watermarks boosted before would drop mid-test: reset them. */

@@ -38,7 +38,6 @@
 #include "msview.h"
 
 #define DEV "/dev/memscope"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define PARAMS "/sys/module/memscope/parameters/"
 #define PSI "/proc/pressure/memory"
 #define MAX_RUNS 100
@@ -167,7 +166,7 @@ static int latency(int runs)
 	pid_t w1, w2 = 0;
 	int node;
 
-	if (!ms_module_loaded("memscope_test") && ms_load_module(HELPER_KO)) {
+	if (!ms_module_loaded("memscope_test") && ms_load_module(MS_HELPER_KO)) {
 		perror("memscope_test");
 		return 1;
 	}

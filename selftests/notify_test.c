@@ -28,7 +28,6 @@
 #include "msview.h"
 
 #define DEV "/dev/memscope"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 
 static long long now_ns(void)
 {
@@ -520,8 +519,7 @@ TEST_F_TIMEOUT(subs, thousand_subscribers_all_woken, 300)
 	ASSERT_EQ(0, ms_param_set("queue_len", "32"));
 	ASSERT_EQ(0, ms_param_set("max_triggers", "16"));
 
-	if (!ms_module_loaded("memscope_test"))
-		ASSERT_EQ(0, ms_load_module(HELPER_KO));
+	ASSERT_EQ(0, ms_load_helper(NULL));
 	/*
 	 * Twice the margin, in a mode that may reclaim: at 32M the page
 	 * cache can hold most of what "available" counts, and an allocation

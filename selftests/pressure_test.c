@@ -20,7 +20,6 @@
 
 #define PRESSURE MS_DEBUGFS "/pressure"
 #define BUDDY MS_DEBUGFS "/buddy"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define ROUNDS 50
 
 static const char *const levels[] = { "none", "low", "medium", "critical", "oom" };
@@ -362,10 +361,8 @@ FIXTURE_SETUP(hog)
 	char *list;
 	int ret;
 
-	if (!ms_module_loaded("memscope_test")) {
-		ret = ms_load_module(HELPER_KO);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
-	}
+	ret = ms_load_helper(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	/*
 	 * Fallbacks while the hog drains a zone make the kernel boost its

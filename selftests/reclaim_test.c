@@ -39,8 +39,6 @@
 
 #define RECLAIM MS_DEBUGFS "/reclaim"
 #define ALLOC MS_DEBUGFS "/alloc"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define ROUNDS 50
 #define STALL_ORDER 3
 #define STALL_TRIES 8
@@ -203,17 +201,14 @@ FIXTURE_SETUP(helper)
 {
 	int ret;
 
-	if (!ms_module_loaded("memscope_test")) {
-		ret = ms_load_module(HELPER_KO);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
-		self->loaded_here = true;
-	}
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+	ret = ms_load_helper(&self->loaded_here);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 }
 
 FIXTURE_TEARDOWN(helper)
 {
-	ms_write_str(HELPER_CTL, "hk_release");
+	ms_write_str(MS_HELPER_CTL, "hk_release");
 	if (self->loaded_here)
 		ms_unload_module("memscope_test");
 	unboost();
@@ -247,7 +242,7 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	 * memscope must agree either way.
 	 */
 	snprintf(cmd, sizeof(cmd), "hk_skip %d", SKIP_ORDER);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_LE(0, take_snap(&b));
 	attempts = ms_reclaim_ev(&r1, "compact_attempts", 1);
 	TH_LOG("starved order-%d request: %lld attempt(s), stalls %lld memscope, %lld kernel",
@@ -256,14 +251,14 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	EXPECT_EQ(b.vm[2] - a.vm[2], b.ms[2] - a.ms[2]);
 
 	snprintf(cmd, sizeof(cmd), "hk_frag %d", STALL_ORDER);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	snprintf(cmd, sizeof(cmd), "hk_stall %d %d", STALL_ORDER, STALL_TRIES);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
-	list = ms_slurp(HELPER_CTL);
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
+	list = ms_slurp(MS_HELPER_CTL);
 	ASSERT_TRUE(list != NULL);
 	ASSERT_EQ(2, sscanf(strstr(list, "hk_last"), "hk_last hk_stall %*d %u %u", &ok, &failed));
 	free(list);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_release"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 	TH_LOG("order-%d requests on fragmented memory: %u succeeded, %u failed",
 	       STALL_ORDER, ok, failed);
 
@@ -481,8 +476,8 @@ static int helper_release(void)
 
 	if (!ms_module_loaded("memscope_test"))
 		return 0;
-	ret = ms_write_str(HELPER_CTL, "hk_release");
-	return ret ? ret : ms_write_str(HELPER_CTL, "hog_release all");
+	ret = ms_write_str(MS_HELPER_CTL, "hk_release");
+	return ret ? ret : ms_write_str(MS_HELPER_CTL, "hog_release all");
 }
 
 TEST(oom_hog_agrees_with_vmstat)

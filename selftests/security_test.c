@@ -47,8 +47,6 @@
 
 #define DEV "/dev/memscope"
 #define MEMSCOPE_KO "/lib/memscope/memscope.ko"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
 #define PARAMS "/sys/module/memscope/parameters"
 #define LOCKDOWN "/sys/kernel/security/lockdown"
 
@@ -533,10 +531,10 @@ TEST_F(sec, no_kernel_pointers_anywhere)
 	ASSERT_EQ((ssize_t)strlen(line), write(fds[2], line, strlen(line)));
 	ASSERT_EQ(3, write(fds[2], "oom", 3));
 	if (!ms_module_loaded("memscope_test"))
-		ms_load_module(HELPER_KO);
+		ms_load_module(MS_HELPER_KO);
 	if (ms_module_loaded("memscope_test")) {
-		ms_write_str(HELPER_CTL, "hog_take 16 kernel");
-		ms_write_str(HELPER_CTL, "hog_release all");
+		ms_write_str(MS_HELPER_CTL, "hog_take 16 kernel");
+		ms_write_str(MS_HELPER_CTL, "hog_release all");
 	}
 	usleep(300000);
 

@@ -17,8 +17,6 @@
 #include "msview.h"
 
 #define SLAB MS_DEBUGFS "/slab"
-#define HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
-#define HELPER_KO "/lib/memscope/memscope_test.ko"
 #define PARAM "/sys/module/memscope/parameters/hooks_slab"
 #define CACHE "mst_hooks_cache"
 #define OBJSIZE 200
@@ -71,22 +69,19 @@ FIXTURE_SETUP(helper)
 	char cmd[64];
 	int ret;
 
-	if (!ms_module_loaded("memscope_test")) {
-		ret = ms_load_module(HELPER_KO);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", HELPER_KO, strerror(-ret));
-		self->loaded_here = true;
-	}
+	ret = ms_load_helper(&self->loaded_here);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
 	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
-	ms_write_str(HELPER_CTL, "hk_cache_destroy");
-	ms_write_str(HELPER_CTL, "hk_kfree");
+	ms_write_str(MS_HELPER_CTL, "hk_cache_destroy");
+	ms_write_str(MS_HELPER_CTL, "hk_kfree");
 	snprintf(cmd, sizeof(cmd), "hk_cache_create %s %d", CACHE, OBJSIZE);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 }
 
 FIXTURE_TEARDOWN(helper)
 {
-	ms_write_str(HELPER_CTL, "hk_cache_destroy");
-	ms_write_str(HELPER_CTL, "hk_kfree");
+	ms_write_str(MS_HELPER_CTL, "hk_cache_destroy");
+	ms_write_str(MS_HELPER_CTL, "hk_kfree");
 	ms_write_str(PARAM, "Y");
 	if (self->loaded_here)
 		ms_unload_module("memscope_test");
@@ -137,7 +132,7 @@ TEST_F(helper, cache_objects_are_counted)
 		SKIP(return, "no cache names in this build");
 	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	c = named_cache();
 	ASSERT_GT(c.rows, 0) TH_LOG("no row for cache %s", CACHE);
@@ -158,7 +153,7 @@ TEST_F(helper, cache_objects_are_counted)
 	}
 	EXPECT_TRUE(found) TH_LOG("no call site row for %s (%d rows)", CACHE, s.nsites);
 
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_cache_free"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_cache_free"));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	c = named_cache();
 	EXPECT_EQ(NOBJS, c.allocs);
@@ -197,7 +192,7 @@ TEST_F(helper, kmalloc_class_is_counted)
 		unsigned long long allocs, frees;
 
 		ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 		ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 		/* The class is KSIZE unless the minimum kmalloc size is larger. */
 		for (int i = 0; i < s.nkclasses; i++)
@@ -211,7 +206,7 @@ TEST_F(helper, kmalloc_class_is_counted)
 		site_allocs = helper_site_allocs(cls);
 		EXPECT_EQ(NKMALLOC, site_allocs) TH_LOG("class %llu: helper call site allocs %llu",
 						       cls, site_allocs);
-		ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_kfree"));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_kfree"));
 		ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 		k = ms_slab_kclass_find(&s, cls);
 		ASSERT_TRUE(k != NULL);
@@ -236,16 +231,16 @@ TEST_F(helper, param_switches_hooks_at_run_time)
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
 	ASSERT_EQ(0, ms_write_str(PARAM, "N"));
 	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	EXPECT_FALSE(s.st.on);
 	/* Exact on any machine: no probe is attached. */
 	EXPECT_EQ(0, named_cache().allocs);
 
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_cache_free"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_cache_free"));
 	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
 	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	EXPECT_TRUE(s.st.on);
 	EXPECT_EQ(NOBJS, named_cache().allocs);
@@ -265,17 +260,17 @@ TEST_F(helper, destroyed_cache_stays_readable)
 		SKIP(return, "no cache names in this build");
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
 	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, "hk_cache_destroy"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_cache_destroy"));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	EXPECT_EQ(NOBJS, named_cache().allocs);
 	EXPECT_EQ(NOBJS, named_cache().frees);
 
 	snprintf(cmd, sizeof(cmd), "hk_cache_create %s %d", CACHE, OBJSIZE);
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
 	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
-	ASSERT_EQ(0, ms_write_str(HELPER_CTL, cmd));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	/* Same address or not, the new cache's objects are seen. */
 	EXPECT_EQ(NOBJS, named_cache().allocs);

@@ -537,19 +537,6 @@ static int drop_caps(void)
 	return syscall(SYS_capset, &h, d);
 }
 
-static int count_subscribers(void)
-{
-	char *t = ms_slurp(MS_DEBUGFS "/events"), *p;
-	int n = 0;
-
-	if (!t)
-		return -1;
-	for (p = t; (p = strstr(p, "\nsubscriber ")); p++)
-		n++;
-	free(t);
-	return n;
-}
-
 /* One open/close cycle, in one of several flavours. */
 static int open_close_cycle(unsigned long i)
 {
@@ -658,7 +645,7 @@ TEST_F_TIMEOUT(stress, subscriber_cycles_without_growth, 3600)
 		EXPECT_LE(after - before, tol_kb);
 
 	/* Nothing open is left, and the open counters are back at zero. */
-	EXPECT_EQ(0, count_subscribers());
+	EXPECT_EQ(0, ms_count_subscribers());
 	ASSERT_EQ(0, ms_write_str(PARAMS "max_subscribers", "4"));
 	for (i = 0; i < 4; i++) {
 		fds[i] = open(DEV, O_RDWR);

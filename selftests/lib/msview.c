@@ -1251,3 +1251,28 @@ long long ms_reset_boost(void)
 	}
 	return ms_boost_pages();
 }
+
+int ms_load_helper(bool *loaded_here)
+{
+	int ret = 0;
+
+	if (!ms_module_loaded("memscope_test")) {
+		ret = ms_load_module(MS_HELPER_KO);
+		if (!ret && loaded_here)
+			*loaded_here = true;
+	}
+	return ret;
+}
+
+int ms_count_subscribers(void)
+{
+	char *t = ms_slurp(MS_DEBUGFS "/events"), *p;
+	int n = 0;
+
+	if (!t)
+		return -1;
+	for (p = t; (p = strstr(p, "\nsubscriber ")); p++)
+		n++;
+	free(t);
+	return n;
+}

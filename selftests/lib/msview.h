@@ -191,8 +191,16 @@ int ms_param_set(const char *name, const char *value);
 /* CLOCK_MONOTONIC in milliseconds. */
 long long ms_now_ms(void);
 
-/* The test helper module's control file (selftests/helper). */
+/* The test helper module (selftests/helper) and its control file. */
+#define MS_HELPER_KO "/lib/memscope/memscope_test.ko"
 #define MS_HELPER_CTL "/sys/kernel/debug/memscope_test/ctl"
+/*
+ * Loads memscope_test unless it is loaded; sets *loaded_here (if given)
+ * when this call loaded it. 0 or -errno.
+ */
+int ms_load_helper(bool *loaded_here);
+/* Subscriber lines in memscope's events view (open /dev/memscope files). */
+int ms_count_subscribers(void);
 /*
  * Forks a child that maps and touches 1 MiB at a time, with
  * oom_score_adj 1000, until the OOM killer takes it (it exits 2 if the
