@@ -22,7 +22,17 @@ struct ms_reclaim_totals {
 	u64 lru_reclaimed;
 	u64 oom_kills;			/* oom mark_victim */
 	u64 alloc_failures[MAX_ORDER];	/* mm_page_alloc with page == NULL */
+	/* Order 0, of allocations that may use the zone of kernel allocations. */
+	u64 alloc_failures_kernel0;
 };
+
+/*
+ * The highest populated zone up to ZONE_NORMAL: where ordinary kernel
+ * allocations come from (set by each pressure evaluation). A failed
+ * allocation limited to zones below it (GFP_DMA on x86_64) says that a
+ * legacy zone ran dry, not that the system did.
+ */
+extern int ms_kernel_zone;
 
 /*
  * Sum of every CPU's counters. A hook group that has never been on counts

@@ -80,6 +80,7 @@ void ms_slab_data_free(void);
 struct ms_page_stats {
 	u64 fail[MAX_ORDER];		/* mm_page_alloc with page == NULL */
 	u64 fail_nowarn[MAX_ORDER];	/* ... of which __GFP_NOWARN */
+	u64 fail_kernel0;		/* order-0 ones that could use ms_kernel_zone */
 	u64 drained[MAX_ORDER];		/* mm_page_pcpu_drain */
 	u64 mt[MIGRATE_TYPES][MAX_ORDER];	/* allocations by migratetype */
 	u64 extfrag[MAX_ORDER][MAX_ORDER];	/* [alloc_order][fallback_order] */
@@ -93,7 +94,7 @@ extern bool ms_page_nodes_folded;
 size_t ms_page_stats_size(void);
 void ms_page_sum(struct ms_page_stats *t);
 /* hooks.h: failed allocations per order, added to fail[]. */
-void ms_page_sum_fails(u64 *fail);
+void ms_page_sum_fails(u64 *fail, u64 *fail_kernel0);
 
 int ms_alloc_view_init(void);
 extern const struct file_operations ms_alloc_fops;

@@ -65,6 +65,8 @@ static void ms_probe_page_alloc(void *data, struct page *page,
 		this_cpu_inc(s->fail[order]);
 		if (gfp & __GFP_NOWARN)
 			this_cpu_inc(s->fail_nowarn[order]);
+		if (!order && (int)gfp_zone(gfp) >= READ_ONCE(ms_kernel_zone))
+			this_cpu_inc(s->fail_kernel0);
 		ms_pressure_poke();
 		return;
 	}
@@ -166,7 +168,7 @@ void ms_page_sum(struct ms_page_stats *t)
 }
 
 /* hooks.h: failed allocations per order. */
-void ms_page_sum_fails(u64 *fail)
+void ms_page_sum_fails(u64 *fail, u64 *fail_kernel0)
 {
 	unsigned int cpu, o;
 
@@ -175,5 +177,6 @@ void ms_page_sum_fails(u64 *fail)
 
 		for (o = 0; o < MAX_ORDER; o++)
 			fail[o] += READ_ONCE(c->fail[o]);
+		*fail_kernel0 += READ_ONCE(c->fail_kernel0);
 	}
 }

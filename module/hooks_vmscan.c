@@ -498,7 +498,7 @@ void ms_reclaim_totals_fill(struct ms_reclaim_totals *t)
 		t->lru_reclaimed += READ_ONCE(c->lru_reclaimed);
 		t->oom_kills += READ_ONCE(c->oom_kills);
 	}
-	ms_page_sum_fails(t->alloc_failures);
+	ms_page_sum_fails(t->alloc_failures, &t->alloc_failures_kernel0);
 }
 
 void ms_reclaim_take_max(u64 *reclaim_ns, u64 *compact_ns)

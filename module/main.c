@@ -36,7 +36,7 @@ static const struct ms_feature ms_features[] = {
 	{ "reserved", ms_reserved_init, NULL },
 	/* Pressure is ready before the hooks can poke it, stops after them. */
 	{ "pressure", ms_pressure_init, ms_pressure_exit },
-	{ "pressure view", ms_pressure_view_init, NULL },
+	{ "pressure view", ms_pressure_view_init, ms_pressure_view_exit },
 	{ "hooks", ms_hooks_init, ms_hooks_exit },
 	/* Subscribers last: the device appears once everything feeding it runs. */
 	{ "notify", ms_notify_init, ms_notify_exit },
@@ -71,8 +71,9 @@ static int __init memscope_init(void)
 		ret = ms_features[i].init(ms_debugfs_dir);
 		if (ret) {
 			pr_err("%s failed to start (%d)\n", ms_features[i].name, ret);
-			ms_stop_features(i);
+			/* As at exit: files first, so no reader outlives a feature. */
 			debugfs_remove_recursive(ms_debugfs_dir);
+			ms_stop_features(i);
 			return ret;
 		}
 	}

@@ -9,12 +9,14 @@
  *
  * Evaluation never runs in the allocator: a deferrable timer samples every
  * period_ms (fast_period_ms while the system level is above none), the
- * hooks poke an irq_work on rare slow-path events (kswapd wake, direct
- * reclaim, allocation failure, OOM kill), and reading the view evaluates
- * too. One evaluation reads O(zones) counters and the hooks' per-CPU sums.
+ * hooks poke an irq_work (an hrtimer where irq_work waits for the tick) on
+ * slow-path events (kswapd wake, direct reclaim, allocation failure, OOM
+ * kill) and after each batch of pages allocated and not freed, and reading
+ * the view evaluates too. One evaluation reads O(zones) counters and the hooks' per-CPU sums.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -41,6 +43,7 @@ static unsigned int window_ms = 1000;
 static unsigned int hold_ms = 1000;
 
 static void ms_pressure_rearm_sooner(void);
+static void ms_pressure_hurry(void);
 
 static int ms_set_period(const char *val, const struct kernel_param *kp)
 {
@@ -92,6 +95,8 @@ MODULE_PARM_DESC(orders, "orders whose availability the pressure view shows (up 
 
 /* Fewer pages scanned in a window say nothing about reclaim efficiency. */
 #define MS_MIN_SCANNED SWAP_CLUSTER_MAX
+
+int ms_kernel_zone __read_mostly;
 
 struct ms_pressure ms_pressure = {
 	.lock = __SPIN_LOCK_UNLOCKED(ms_pressure.lock),
@@ -231,8 +236,12 @@ static enum ms_level ms_activity_level(struct ms_pressure *p, bool below_high)
 		pct = ms_reclaim_pressure_pct(scanned, reclaimed);
 	if (ms_window_get(p, oom_kills))
 		return MS_LEVEL_OOM;
-	/* Order-0 failures are real exhaustion; higher orders may be fragmentation. */
-	if (ms_window_get(p, alloc_failures[0]) || pct >= 95)
+	/*
+	 * Order-0 failures are real exhaustion; higher orders may be
+	 * fragmentation. Only those that could have used the kernel's zone
+	 * count: a GFP_DMA failure is the legacy DMA zone's trouble.
+	 */
+	if (ms_window_get(p, alloc_failures_kernel0) || pct >= 95)
 		return MS_LEVEL_CRITICAL;
 	if (ms_window_get(p, direct_reclaims) || pct >= 60)
 		return MS_LEVEL_MEDIUM;
@@ -251,33 +260,66 @@ static enum ms_level ms_activity_level(struct ms_pressure *p, bool below_high)
 }
 
 /*
- * For a zone class c (the highest zone an allocation may use), sum usable
- * free memory and the watermarks plus lowmem_reserve[c] of the zones at or
- * below c: what the allocator checks before it reclaims. The system
- * position is the worse of two classes: that of ordinary kernel
- * allocations (the highest zone up to Normal) and that of user and movable
- * allocations (the highest zone), so exhausted lowmem shows even while
- * HighMem is free. Classes only GFP_DMA/GFP_DMA32 users reach do not set
- * the system level (their zones' own levels show them): a drained legacy
- * DMA zone is not memory pressure for the rest of the system.
+ * For a zone class c (the highest zone an allocation may use), the pages
+ * the allocator can still hand out before it must reclaim: each zone at or
+ * below c passes the watermark check while its usable free memory is above
+ * its watermark plus lowmem_reserve[c] (zone_watermark_ok()), and the
+ * allocator takes from any zone that passes. So the class is below a line
+ * exactly when every one of its zones is, and its headroom to the line is
+ * the sum of what each zone has above its own. A sum of free pages against
+ * a sum of lines would be more pessimistic: a lower zone drained below its
+ * reserve would count against the zones above it. The system position is
+ * the worse of two classes: that of ordinary kernel allocations (the
+ * highest zone up to Normal) and that of user and movable allocations (the
+ * highest zone), so exhausted lowmem shows even while HighMem is free.
+ * Classes only GFP_DMA/GFP_DMA32 users reach do not set the system level
+ * (their zones' own levels show them): a drained legacy DMA zone is not
+ * memory pressure for the rest of the system.
  */
 struct ms_class_sum {
 	bool populated;
-	unsigned long free;
-	unsigned long wmark[NR_WMARK];
-	unsigned long step;
+	unsigned long above[NR_WMARK];		/* the entry lines */
+	unsigned long above_exit[NR_WMARK];	/* one watermark step higher */
 };
+
+static void ms_class_add(struct ms_class_sum *cls, unsigned long usable,
+			 const unsigned long wmark[NR_WMARK],
+			 unsigned long reserve, unsigned long step)
+{
+	unsigned long line;
+	int w;
+
+	for (w = WMARK_MIN; w <= WMARK_HIGH; w++) {
+		line = wmark[w] + reserve;
+		if (usable > line)
+			cls->above[w] += usable - line;
+		if (usable > line + step)
+			cls->above_exit[w] += usable - line - step;
+	}
+}
+
+/* Level of a class by its headroom to each line, as ms_position_level(). */
+static enum ms_level ms_class_level(const unsigned long above[NR_WMARK])
+{
+	if (!above[WMARK_MIN])
+		return MS_LEVEL_CRITICAL;
+	if (!above[WMARK_LOW])
+		return MS_LEVEL_MEDIUM;
+	if (!above[WMARK_HIGH])
+		return MS_LEVEL_LOW;
+	return MS_LEVEL_NONE;
+}
 
 static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 {
 	struct ms_class_sum cls[MAX_NR_ZONES] = {};
 	enum ms_level sys_target = MS_LEVEL_NONE, sys_relaxed = MS_LEVEL_NONE;
-	enum ms_level activity, pos;
+	enum ms_level activity, pos, prev;
 	unsigned long nr_free[MAX_ORDER];
 	int top_class = -1, kernel_class = -1;
 	bool below_high = false;
 	struct zone *zone;
-	int c, nid, w;
+	int c, nid;
 	unsigned int i;
 
 	lockdep_assert_held(&p->lock);
@@ -334,12 +376,9 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 		ms_level_update(&z->ls, pos, ms_position_level(z->usable, z->wmark, step), now);
 		p->usable += z->usable;
 
-		for (c = zid; c < MAX_NR_ZONES; c++) {
-			cls[c].free += z->usable;
-			for (w = WMARK_MIN; w <= WMARK_HIGH; w++)
-				cls[c].wmark[w] += z->wmark[w] + zone->lowmem_reserve[c];
-			cls[c].step += step;
-		}
+		for (c = zid; c < MAX_NR_ZONES; c++)
+			ms_class_add(&cls[c], z->usable, z->wmark,
+				     zone->lowmem_reserve[c], step);
 		cls[zid].populated = true;
 	}
 
@@ -355,14 +394,17 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 			kernel_class = c;
 		if (!counts)
 			continue;
-		pos = ms_position_level(cls[c].free, cls[c].wmark, 0);
-		sys_target = max(sys_target, pos);
-		pos = ms_position_level(cls[c].free, cls[c].wmark, cls[c].step);
-		sys_relaxed = max(sys_relaxed, pos);
+		sys_target = max(sys_target, ms_class_level(cls[c].above));
+		sys_relaxed = max(sys_relaxed, ms_class_level(cls[c].above_exit));
 	}
+	if (kernel_class >= 0)
+		WRITE_ONCE(ms_kernel_zone, kernel_class);
 	p->sys_position = sys_target;
 	activity = ms_activity_level(p, below_high);
+	prev = p->sys.level;
 	ms_level_update(&p->sys, max(sys_target, activity), max(sys_relaxed, activity), now);
+	if (prev == MS_LEVEL_NONE && p->sys.level > MS_LEVEL_NONE)
+		ms_pressure_hurry();
 
 	p->available = si_mem_available();
 	p->lowest_available = min(p->lowest_available, p->available);
@@ -390,6 +432,8 @@ void ms_pressure_mark(void)
 	unsigned int i;
 
 	spin_lock_irqsave(&ms_pressure.lock, flags);
+	/* The mark starts from now, not from the last evaluation. */
+	ms_pressure_evaluate(&ms_pressure, ktime_get_ns());
 	for (i = 0; i < ms_pressure.nr_zones; i++)
 		ms_pressure.zones[i].lowest_usable_mark = ms_pressure.zones[i].usable;
 	ms_pressure.lowest_available_mark = ms_pressure.available;
@@ -408,13 +452,35 @@ static void ms_pressure_irq_work(struct irq_work *work)
 
 static DEFINE_IRQ_WORK(ms_pressure_iw, ms_pressure_irq_work);
 
+/*
+ * Without an irq_work interrupt (uniprocessor ARM, for one) an irq_work
+ * waits for the next tick: up to 10 ms at HZ=100, the usual setting of
+ * small boards, and that was most of the notification delay there. A hard
+ * hrtimer fires from the clock event instead. Its MS_POKE_DELAY_NS lets
+ * the pokes of one burst share an evaluation, as a pending irq_work does.
+ */
+#define MS_POKE_DELAY_NS (NSEC_PER_MSEC / 2)
+static struct hrtimer ms_pressure_hrtimer;
+static bool ms_pressure_poke_hrtimer;
+
+static enum hrtimer_restart ms_pressure_hrtimer_fn(struct hrtimer *t)
+{
+	ms_pressure_irq_work(NULL);
+	return HRTIMER_NORESTART;
+}
+
 DEFINE_PER_CPU(unsigned int, ms_pressure_allocated);
 
 void ms_pressure_poke(void)
 {
 	/* Before init and after exit there is nothing to evaluate. */
-	if (READ_ONCE(ms_pressure.zones))
+	if (!READ_ONCE(ms_pressure.zones))
+		return;
+	if (!ms_pressure_poke_hrtimer)
 		irq_work_queue(&ms_pressure_iw);
+	else if (!hrtimer_is_queued(&ms_pressure_hrtimer))
+		hrtimer_start(&ms_pressure_hrtimer, ns_to_ktime(MS_POKE_DELAY_NS),
+			      HRTIMER_MODE_REL_HARD);
 }
 
 static unsigned long ms_pressure_delay(void);
@@ -442,6 +508,20 @@ static void ms_pressure_rearm_sooner(void)
 	mutex_unlock(&ms_pressure_timer_mutex);
 }
 
+/*
+ * The level has just left none: sample at fast_period_ms from now rather
+ * than when the slow period runs out. Any context (evaluations run from
+ * irq_work and hrtimers too); timer_reduce() is irq-safe. Module exit sets
+ * ms_pressure_stopping and syncs every evaluating context before it stops
+ * the timer, so this cannot re-arm it afterwards.
+ */
+static void ms_pressure_hurry(void)
+{
+	if (smp_load_acquire(&ms_pressure_started) && !READ_ONCE(ms_pressure_stopping))
+		timer_reduce(&ms_pressure_timer,
+			     jiffies + max(msecs_to_jiffies(READ_ONCE(fast_period_ms)), 1UL));
+}
+
 static void ms_pressure_tick(struct timer_list *t)
 {
 	ms_pressure_evaluate_locked();
@@ -462,6 +542,9 @@ int ms_pressure_init(struct dentry *dir)
 			return -EINVAL;
 		}
 	}
+	ms_pressure_poke_hrtimer = !arch_irq_work_has_interrupt();
+	hrtimer_init(&ms_pressure_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	ms_pressure_hrtimer.function = ms_pressure_hrtimer_fn;
 	zones = kcalloc(nr_node_ids * MAX_NR_ZONES, sizeof(*zones), GFP_KERNEL);
 	if (!zones)
 		return -ENOMEM;
@@ -489,7 +572,7 @@ int ms_pressure_init(struct dentry *dir)
 	mutex_lock(&ms_pressure_timer_mutex);
 	WRITE_ONCE(ms_pressure_stopping, false);
 	timer_setup(&ms_pressure_timer, ms_pressure_tick, TIMER_DEFERRABLE);
-	ms_pressure_started = true;
+	smp_store_release(&ms_pressure_started, true);
 	ms_pressure_arm();
 	mutex_unlock(&ms_pressure_timer_mutex);
 	return 0;
@@ -502,10 +585,12 @@ void ms_pressure_exit(void)
 
 	mutex_lock(&ms_pressure_timer_mutex);
 	WRITE_ONCE(ms_pressure_stopping, true);
-	ms_pressure_started = false;
+	WRITE_ONCE(ms_pressure_started, false);
 	mutex_unlock(&ms_pressure_timer_mutex);
-	del_timer_sync(&ms_pressure_timer);
+	/* Evaluations may re-arm the timer (ms_pressure_hurry()): them first. */
 	irq_work_sync(&ms_pressure_iw);
+	hrtimer_cancel(&ms_pressure_hrtimer);
+	del_timer_sync(&ms_pressure_timer);
 
 	spin_lock_irq(&ms_pressure.lock);
 	zones = ms_pressure.zones;

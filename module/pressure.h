@@ -111,5 +111,6 @@ unsigned int ms_reclaim_pressure_pct(u64 scanned, u64 reclaimed);
 int ms_pressure_init(struct dentry *dir);
 void ms_pressure_exit(void);
 int ms_pressure_view_init(struct dentry *dir);
+void ms_pressure_view_exit(void);
 
 #endif /* _MEMSCOPE_PRESSURE_H */

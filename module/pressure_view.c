@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/math64.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -24,6 +25,14 @@ struct ms_pressure_copy {
 	struct ms_pressure p;
 	struct ms_zone_pressure zones[];
 };
+
+/*
+ * The copy the view prints from, allocated at load: the view is read most
+ * when memory is short, and a read must not need an allocation of a few
+ * pages (order 2 on larger node counts) to say so.
+ */
+static struct ms_pressure_copy *ms_pressure_copy;
+static DEFINE_MUTEX(ms_pressure_copy_mutex);
 
 static u64 ms_ms(u64 ns)
 {
@@ -74,10 +83,11 @@ static void ms_show_system(struct seq_file *m, const struct ms_pressure *p, u64 
 	seq_printf(m, "%-14s %-24s %d\n", "system", "kswapd_failing_nodes", p->kswapd_failing);
 	seq_printf(m, "%-14s %-24s %llu\n", "system", "window_elapsed_ms",
 		   ms_ms(now - p->win.start_ns));
-	seq_printf(m, "%-14s %-24s kswapd_wakes=%llu direct_reclaims=%llu compact_stalls=%llu alloc_failures=%llu alloc_failures_order0=%llu oom_kills=%llu\n",
+	seq_printf(m, "%-14s %-24s kswapd_wakes=%llu direct_reclaims=%llu compact_stalls=%llu alloc_failures=%llu alloc_failures_order0=%llu oom_kills=%llu alloc_failures_order0_kernel=%llu\n",
 		   "system", "window_events", ms_window_get(p, kswapd_wakes),
 		   ms_window_get(p, direct_reclaims), ms_window_get(p, compact_stalls),
-		   failures, ms_window_get(p, alloc_failures[0]), ms_window_get(p, oom_kills));
+		   failures, ms_window_get(p, alloc_failures[0]), ms_window_get(p, oom_kills),
+		   ms_window_get(p, alloc_failures_kernel0));
 	seq_printf(m, "%-14s %-24s reclaim=%llu compact=%llu\n", "system",
 		   "window_longest_stall_ms",
 		   ms_ms(max(p->win.stall_ns[0], p->win.last_stall_ns[0])),
@@ -139,11 +149,10 @@ static int ms_pressure_show(struct seq_file *m, void *unused)
 	u64 now;
 
 	ms_pressure_refresh();
-	nr = READ_ONCE(ms_pressure.nr_zones);
-	c = kmalloc(struct_size(c, zones, nr), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
+	mutex_lock(&ms_pressure_copy_mutex);
+	c = ms_pressure_copy;
 	spin_lock_irq(&ms_pressure.lock);
+	nr = ms_pressure.nr_zones;
 	c->p = ms_pressure;
 	memcpy(c->zones, ms_pressure.zones, nr * sizeof(c->zones[0]));
 	spin_unlock_irq(&ms_pressure.lock);
@@ -158,7 +167,7 @@ static int ms_pressure_show(struct seq_file *m, void *unused)
 		if (c->zones[i].populated)
 			ms_show_zone(m, &c->p, &c->zones[i], i / MAX_NR_ZONES,
 				     i % MAX_NR_ZONES, now);
-	kfree(c);
+	mutex_unlock(&ms_pressure_copy_mutex);
 	return 0;
 }
 
@@ -197,7 +206,19 @@ static const struct file_operations ms_pressure_fops = {
 
 int ms_pressure_view_init(struct dentry *dir)
 {
+	ms_pressure_copy = kmalloc(struct_size(ms_pressure_copy, zones,
+					       READ_ONCE(ms_pressure.nr_zones)),
+				   GFP_KERNEL);
+	if (!ms_pressure_copy)
+		return -ENOMEM;
 	/* Writable (mark), and derived from global state: root only. */
 	debugfs_create_file("pressure", 0600, dir, NULL, &ms_pressure_fops);
 	return 0;
+}
+
+/* After the debugfs files are gone: no reader is left. */
+void ms_pressure_view_exit(void)
+{
+	kfree(ms_pressure_copy);
+	ms_pressure_copy = NULL;
 }

@@ -4,9 +4,9 @@
  *
  *   notify_bench latency [RUNS]   the memscope_test hog pushes a zone's usable
  *                                 free memory across its low watermark and
- *                                 notes the instant, then goes on with
- *                                 kernel allocations until they stall in
- *                                 reclaim; delay from the crossing to a
+ *                                 notes the instant, then goes on at once
+ *                                 with kernel allocations until they stall
+ *                                 in reclaim; delay from the crossing to a
  *                                 /dev/memscope subscriber's read() (level
  *                                 medium) and to a PSI trigger's POLLPRI
  *                                 (smallest window the kernel takes, 1 us
@@ -79,24 +79,48 @@ static void stats(const char *what, long long *v, int n)
 	       v[n / 2] / 1e6, v[p99] / 1e6, v[0] / 1e6, n);
 }
 
+static __attribute__((noinline)) void prefault_stack(void)
+{
+	volatile char buf[128 << 10];
+
+	for (size_t i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 0;
+}
+
+/*
+ * What a watcher reports, in memory shared with the parent. While the hog
+ * holds a zone at its min watermark nothing on this side may allocate: a
+ * pipe write needs a page, and failing to get one would end in the OOM
+ * killer with the hog's kernel pages out of its reach. So the watchers
+ * publish here, and every process of the bench locks its memory.
+ */
+struct report {
+	volatile long long woke_ns;	/* when the watcher woke */
+	volatile long long seen_ns;	/* memscope: the record's own timestamp */
+	volatile int seq;		/* bumped after each report */
+};
+
 /*
  * A child that reports, for every readable event on @fd, the time it woke
  * and (memscope) the record's own timestamp: when the module saw it.
  */
-static pid_t watcher(int fd, short events, bool memscope, int out)
+static pid_t watcher(int fd, short events, bool memscope, struct report *out)
 {
 	pid_t pid = fork();
 
 	if (pid)
 		return pid;
+	prefault_stack();
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		_exit(4);
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = events };
 		struct memscope_event ev = { 0 };
-		long long t[2];
+		long long woke;
 
 		if (poll(&p, 1, -1) < 0)
 			_exit(1);
-		t[0] = now_ns();
+		woke = now_ns();
 		if (p.revents & POLLERR)
 			_exit(2);
 		if (memscope) {
@@ -106,29 +130,37 @@ static pid_t watcher(int fd, short events, bool memscope, int out)
 			/* PSI stays readable until the next window; pace it. */
 			sleep_ms(10);
 		}
-		t[1] = ev.timestamp_ns;
-		if (write(out, t, sizeof(t)) != sizeof(t))
-			_exit(3);
+		out->woke_ns = woke;
+		out->seen_ns = ev.timestamp_ns;
+		__atomic_add_fetch(&out->seq, 1, __ATOMIC_RELEASE);
 	}
 }
 
-/* Wake time reported by a watcher within @ms, or 0; *seen: record time. */
-static long long next_time(int in, int ms, long long *seen)
+/* Wake time of the next report after @*last within @ms, or 0; *seen: record time. */
+static long long next_time(struct report *r, int *last, int ms, long long *seen)
 {
-	struct pollfd p = { .fd = in, .events = POLLIN };
-	long long t[2];
+	long long end = now_ns() + ms * 1000000LL;
 
-	if (poll(&p, 1, ms) != 1 || read(in, t, sizeof(t)) != sizeof(t))
-		return 0;
-	if (seen)
-		*seen = t[1];
-	return t[0];
+	for (;;) {
+		int seq = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
+
+		if (seq != *last) {
+			*last = seq;
+			if (seen)
+				*seen = r->seen_ns;
+			return r->woke_ns;
+		}
+		if (now_ns() >= end)
+			return 0;
+		/* 0.1 ms steps: fine enough for delays of a few ms. */
+		nanosleep(&(struct timespec){ 0, 100000 }, NULL);
+	}
 }
 
-static void drain(int in)
+/* Forget reports from before now. */
+static void drain(struct report *r, int *last)
 {
-	while (next_time(in, 0, NULL))
-		;
+	*last = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
 }
 
 static long long hog_crossed_ns(void)
@@ -160,7 +192,8 @@ static void settle(void)
 static int latency(int runs)
 {
 	static long long ms_lat[MAX_RUNS], psi_lat[MAX_RUNS], detect[MAX_RUNS];
-	int n_ms = 0, n_psi = 0, n_det = 0, msp[2], psip[2], devfd, psifd = -1;
+	int n_ms = 0, n_psi = 0, n_det = 0, devfd, psifd = -1, ms_last = 0, psi_last = 0, ctl;
+	struct report *rep;
 	long long usable, wlow;
 	char scope[48], zone[16], line[96], *t;
 	pid_t w1, w2 = 0;
@@ -184,20 +217,39 @@ static int latency(int runs)
 	ms_write_str(MS_HELPER_CTL, "hog_release all");
 	snprintf(scope, sizeof(scope), "node%d/%s", node, zone);
 
-	if (pipe(msp) || pipe(psip))
+	ctl = open(MS_HELPER_CTL, O_WRONLY);
+	if (ctl < 0) {
+		perror(MS_HELPER_CTL);
 		return 1;
+	}
+	rep = mmap(NULL, 2 * sizeof(*rep), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rep == MAP_FAILED) {
+		perror("shared reports");
+		return 1;
+	}
 	devfd = open(DEV, O_RDWR | O_NONBLOCK);
 	snprintf(line, sizeof(line), "zone %s node %d level medium", zone, node);
 	if (devfd < 0 || write(devfd, line, strlen(line)) < 0) {
 		perror(DEV);
 		return 1;
 	}
-	w1 = watcher(devfd, POLLIN, true, msp[1]);
+	w1 = watcher(devfd, POLLIN, true, &rep[0]);
 	psifd = open(PSI, O_RDWR | O_NONBLOCK);
 	if (psifd >= 0 && write(psifd, "some 1 500000", 14) == 14)
-		w2 = watcher(psifd, POLLPRI, false, psip[1]);
+		w2 = watcher(psifd, POLLPRI, false, &rep[1]);
 	else
 		printf("  PSI trigger not available (%s): %s\n", PSI, strerror(errno));
+	/*
+	 * After the forks: locking populates every writable page for writing,
+	 * which copies the pages fork() left shared, so no write of ours
+	 * faults while the hog holds the zone. Stack grows: fault some in.
+	 */
+	prefault_stack();
+	if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		perror("mlockall");
+		return 1;
+	}
 
 	for (int run = 0; run < runs; run++) {
 		long long crossed, tm, tp, seen = 0;
@@ -210,17 +262,21 @@ static int latency(int runs)
 		}
 		free(t);
 		settle();
-		drain(msp[0]);
-		drain(psip[0]);
-		/* Across low (the instant is noted), then on until reclaim stalls. */
-		snprintf(line, sizeof(line), "hog_until %lld nowait", wlow);
-		ms_write_str(MS_HELPER_CTL, line);
+		drain(&rep[0], &ms_last);
+		drain(&rep[1], &psi_last);
+		/*
+		 * Across low (the instant is noted) and, in the same write, on
+		 * until reclaim stalls, as a runaway goes on. Until the release
+		 * nothing here allocates: no file is opened, nothing is read.
+		 */
+		snprintf(line, sizeof(line), "hog_cross %lld %lld", wlow, usable);
+		if (pwrite(ctl, line, strlen(line), 0) < 0)
+			perror("hog_cross");
+		tm = next_time(&rep[0], &ms_last, 2000, &seen);
+		tp = w2 ? next_time(&rep[1], &psi_last, 2000, NULL) : 0;
+		if (pwrite(ctl, "hog_release all", 15, 0) != 15)
+			ms_write_str(MS_HELPER_CTL, "hog_release all");
 		crossed = hog_crossed_ns();
-		snprintf(line, sizeof(line), "hog_take %lld kernel", usable);
-		ms_write_str(MS_HELPER_CTL, line);
-		tm = next_time(msp[0], 2000, &seen);
-		tp = w2 ? next_time(psip[0], 2000, NULL) : 0;
-		ms_write_str(MS_HELPER_CTL, "hog_release all");
 		if (crossed && tm > crossed)
 			ms_lat[n_ms++] = tm - crossed;
 		if (crossed && seen >= crossed)

@@ -19,6 +19,10 @@
  *                        it) is at or below USABLE pages, and note the
  *                        CLOCK_MONOTONIC time of that crossing: benchmarks
  *                        measure notification latency from it
+ *   hog_cross USABLE PAGES  hog_until USABLE nowait, then at once (no return
+ *                        to user space in between) hog_take PAGES kernel:
+ *                        a runaway that crosses the line and goes on until
+ *                        reclaim stalls; notification benchmarks use it
  * Shown as "hog NODE ZONE PAGES", one line per zone pages were taken from,
  * and "hog_crossed_ns NS" after a hog_until.
  * Pages come from the first online node only (__GFP_THISNODE): on NUMA
@@ -184,6 +188,21 @@ static int mst_hog_run(const char *verb, char *args)
 		if (!strcmp(mode, "atomic"))
 			return mst_hog_until(n, GFP_ATOMIC);
 		return -EINVAL;
+	}
+	if (!strcmp(verb, "hog_cross")) {
+		unsigned long more;
+		int ret;
+
+		mode = args;
+		if (!args || !strsep(&mode, " ") || !mode || kstrtoul(args, 0, &n) ||
+		    kstrtoul(mode, 0, &more))
+			return -EINVAL;
+		ret = mst_hog_until(n, GFP_NOWAIT);
+		if (ret)
+			return ret;
+		/* Until reclaim gives up: running short is the point. */
+		mst_hog_take(more, GFP_KERNEL | __GFP_NORETRY);
+		return 0;
 	}
 	if (!strcmp(verb, "hog_release")) {
 		if (!args)
