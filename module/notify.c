@@ -268,6 +268,8 @@ void ms_subscriber_clear(struct ms_subscriber *sub)
 	sub->nr_triggers = 0;
 	sub->count = 0;
 	sub->head = 0;
+	/* The records the count was owed to are gone with the queue. */
+	sub->drops_unreported = 0;
 	spin_unlock_irqrestore(&sub->lock, flags);
 }
 

@@ -171,6 +171,27 @@ TEST(ioctl_add_sizes_and_fields)
 	close(fd);
 }
 
+/* An id that cannot be handed back: the trigger is not kept either. */
+TEST(add_into_readonly_struct_adds_nothing)
+{
+	struct memscope_trigger *t;
+	struct memscope_stats st;
+	int fd = open(DEV, O_RDWR);
+
+	ASSERT_GE(fd, 0);
+	t = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(t != MAP_FAILED);
+	t->size = sizeof(*t);
+	t->kind = MEMSCOPE_TRIG_OOM;
+	ASSERT_EQ(0, mprotect(t, 4096, PROT_READ));
+	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, t));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_STATS, &st));
+	EXPECT_EQ(0, st.triggers);
+	munmap(t, 4096);
+	close(fd);
+}
+
 TEST(text_commands)
 {
 	static const char *const good[] = {
@@ -320,6 +341,28 @@ TEST(full_queue_drops_oldest_and_counts)
 	}
 	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_STATS, &st));
 	EXPECT_EQ(4, st.read);
+	close(fd);
+}
+
+/* CLEAR empties the queue, and with it the drop count owed to its records. */
+TEST(clear_forgets_drop_count)
+{
+	struct memscope_event ev;
+	int fd;
+
+	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
+	fd = open(DEV, O_RDWR | O_NONBLOCK);
+	ms_write_str(MS_PARAMS "queue_len", "32");
+	ASSERT_GE(fd, 0);
+	for (int i = 0; i < 6; i++)
+		ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	ASSERT_EQ(1, wait_record(fd, 2000));
+	usleep(200000);
+	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_CLEAR));
+	ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	ASSERT_EQ(1, wait_record(fd, 2000));
+	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
+	EXPECT_EQ(0, ev.dropped);
 	close(fd);
 }
 
