@@ -9,10 +9,13 @@
  * probe or with allocator locks held, and every subscriber is woken
  * (mem_notify's wake-only-some was rejected for fairness).
  *
- * Triggers are edge-triggered: a record when the condition becomes true,
- * then nothing until it has cleared (with a re-arm threshold above the
- * firing one, so it does not flap). A per-descriptor minimum interval
- * delays and merges records, never drops them. A full queue drops its
+ * State triggers (level, available, headroom, order) are edge-triggered:
+ * a record when the condition becomes true, then nothing until it has
+ * cleared (with a re-arm threshold above the firing one, so it does not
+ * flap). Event triggers (stall, allocation failure, OOM kill) fire on
+ * every pass that saw new occurrences. A per-descriptor minimum interval
+ * delays and merges records, never drops them: an event record held back
+ * counts every occurrence until it goes out. A full queue drops its
  * oldest record and counts it; the next record read carries the count.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -265,6 +268,8 @@ void ms_subscriber_clear(struct ms_subscriber *sub)
 	sub->nr_triggers = 0;
 	sub->count = 0;
 	sub->head = 0;
+	/* The records the count was owed to are gone with the queue. */
+	sub->drops_unreported = 0;
 	spin_unlock_irqrestore(&sub->lock, flags);
 }
 
@@ -402,9 +407,11 @@ static void ms_queue_event(struct ms_subscriber *sub, struct ms_trigger *tr,
 }
 
 /*
- * The trigger's state now: *fire when its condition holds, *clear when it
- * has cleared by the re-arm rule; *value is what it measured, *when the
- * time the condition was first seen if earlier than this snapshot (else 0).
+ * The trigger's state now: *fire when its condition holds (events: when
+ * new ones happened), *clear when it has cleared by the re-arm rule (never
+ * for events); *value is what it measured (events: how many new ones, or
+ * the longest stall), *when the time the condition was first seen if
+ * earlier than this snapshot (else 0).
  */
 static void ms_trigger_check(struct ms_trigger *tr, const struct ms_snap *s,
 			     bool *fire, bool *clear, u64 *value, u64 *when)
@@ -452,7 +459,6 @@ static void ms_trigger_check(struct ms_trigger *tr, const struct ms_snap *s,
 		*value = max(t->flags & MEMSCOPE_TRIGF_STALL_RECLAIM ? s->stall_ns[0] : 0,
 			     t->flags & MEMSCOPE_TRIGF_STALL_COMPACT ? s->stall_ns[1] : 0);
 		*fire = *value >= t->threshold;
-		*clear = true;		/* every long stall is an event of its own */
 		return;
 	case MEMSCOPE_TRIG_ALLOC_FAIL:
 	case MEMSCOPE_TRIG_OOM:
@@ -463,60 +469,117 @@ static void ms_trigger_check(struct ms_trigger *tr, const struct ms_snap *s,
 		*value = count - tr->seen_count;
 		tr->seen_count = count;
 		*fire = *value > 0;
-		*clear = true;
 		return;
 	}
 	*fire = *value < t->threshold;
 	*clear = *value >= t->rearm;
 }
 
+/* STALL, ALLOC_FAIL and OOM count occurrences; the others watch a state. */
+static bool ms_trigger_is_event(const struct ms_trigger *tr)
+{
+	return tr->t.kind == MEMSCOPE_TRIG_STALL || tr->t.kind == MEMSCOPE_TRIG_ALLOC_FAIL ||
+	       tr->t.kind == MEMSCOPE_TRIG_OOM;
+}
+
+/* Fold this pass's outcome into the trigger's pending record, if any. */
+static void ms_trigger_update(struct ms_trigger *tr, const struct ms_snap *s)
+{
+	bool fire, clear;
+	u64 value, when;
+	u32 reason = 0;
+
+	ms_trigger_check(tr, s, &fire, &clear, &value, &when);
+	if (ms_trigger_is_event(tr)) {
+		/*
+		 * An event has no state that could clear: every pass with new
+		 * occurrences fires, and while the interval holds the record
+		 * back, later occurrences are added to it (the longest stall
+		 * is kept), so none goes unreported.
+		 */
+		if (!fire)
+			return;
+		if (!tr->pending) {
+			tr->pending = true;
+			tr->pending_reason = MEMSCOPE_REASON_FIRED;
+			tr->pending_value = 0;
+			tr->fired_ns = s->now;
+		}
+		if (tr->t.kind == MEMSCOPE_TRIG_STALL)
+			tr->pending_value = max(tr->pending_value, value);
+		else
+			tr->pending_value += value;
+		tr->merged++;
+		return;
+	}
+	if (fire && !tr->fired) {
+		reason = MEMSCOPE_REASON_FIRED;
+		tr->fired = true;
+		tr->fired_ns = when ?: s->now;
+	} else if (tr->fired && clear) {
+		tr->fired = false;
+		if (tr->t.flags & MEMSCOPE_TRIGF_CLEAR) {
+			reason = MEMSCOPE_REASON_CLEARED;
+			tr->fired_ns = s->now;
+		}
+	}
+	if (reason) {
+		tr->merged++;
+		tr->pending = true;
+		tr->pending_reason = reason;
+	}
+	/* The record describes the state now, with the latest reason. */
+	if (tr->pending)
+		tr->pending_value = value;
+}
+
+/*
+ * The pending record seen first, so that timestamps never go back along
+ * seq whatever the order the triggers were added in; levels reached in
+ * the same evaluation come out lowest first.
+ */
+static struct ms_trigger *ms_next_pending(struct ms_subscriber *sub)
+{
+	struct ms_trigger *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < sub->nr_triggers; i++) {
+		struct ms_trigger *tr = &sub->triggers[i];
+
+		if (!tr->pending)
+			continue;
+		if (!best || tr->fired_ns < best->fired_ns ||
+		    (tr->fired_ns == best->fired_ns && tr->t.kind == MEMSCOPE_TRIG_LEVEL &&
+		     best->t.kind == MEMSCOPE_TRIG_LEVEL && tr->t.level < best->t.level))
+			best = tr;
+	}
+	return best;
+}
+
 /* Run one subscriber's triggers; true if it has records to read. */
 static bool ms_subscriber_run(struct ms_subscriber *sub, const struct ms_snap *s,
 			      u64 *next_due)
 {
-	bool throttled, fire, clear;
+	struct ms_trigger *tr;
 	unsigned long flags;
 	unsigned int i;
-	u64 value, when;
-	u32 reason;
+	bool ready;
 
 	spin_lock_irqsave(&sub->lock, flags);
-	throttled = sub->interval_ns && sub->queued &&
-		    s->now < sub->last_delivery_ns + sub->interval_ns;
-	for (i = 0; i < sub->nr_triggers; i++) {
-		struct ms_trigger *tr = &sub->triggers[i];
-
-		ms_trigger_check(tr, s, &fire, &clear, &value, &when);
-		reason = 0;
-		if (fire && !tr->fired) {
-			reason = MEMSCOPE_REASON_FIRED;
-			tr->fired = true;
-			tr->fired_ns = when ?: s->now;
-		} else if (tr->fired && clear) {
-			tr->fired = false;
-			if (tr->t.flags & MEMSCOPE_TRIGF_CLEAR)
-				reason = MEMSCOPE_REASON_CLEARED;
-		}
-		if (reason) {
-			tr->merged++;
-			tr->pending = true;
-			tr->pending_reason = reason;
-			if (reason == MEMSCOPE_REASON_CLEARED)
-				tr->fired_ns = s->now;
-		}
-		if (!tr->pending)
-			continue;
-		if (throttled) {
+	for (i = 0; i < sub->nr_triggers; i++)
+		ms_trigger_update(&sub->triggers[i], s);
+	while ((tr = ms_next_pending(sub))) {
+		if (sub->interval_ns && sub->queued &&
+		    s->now < sub->last_delivery_ns + sub->interval_ns) {
 			*next_due = min(*next_due, sub->last_delivery_ns + sub->interval_ns);
-			continue;
+			break;
 		}
-		/* The record describes the state now, with the latest reason. */
-		ms_queue_event(sub, tr, s, tr->pending_reason, value);
+		ms_queue_event(sub, tr, s, tr->pending_reason, tr->pending_value);
 		tr->pending = false;
-		throttled = sub->interval_ns != 0;
 	}
+	ready = sub->count != 0;
 	spin_unlock_irqrestore(&sub->lock, flags);
-	return sub->count != 0;
+	return ready;
 }
 
 static void ms_take_snapshot(struct ms_snap *s)
@@ -526,7 +589,6 @@ static void ms_take_snapshot(struct ms_snap *s)
 	int w;
 
 	spin_lock_irq(&p->lock);
-	s->now = p->last_eval_ns;
 	s->sys_level = p->sys.level;
 	s->available = p->available;
 	s->totals = p->totals;
@@ -557,6 +619,14 @@ static void ms_notify_workfn(struct work_struct *work)
 	struct ms_subscriber *sub;
 	u64 next_due = U64_MAX;
 
+	/*
+	 * The interval is measured on this clock, not on the last
+	 * evaluation's: a record held back goes out once it has passed,
+	 * not at the next evaluation (up to period_ms later). Read before
+	 * the snapshot, so a level reached after it is never dated before
+	 * a record of this pass.
+	 */
+	ms_snap.now = ktime_get_ns();
 	ms_take_snapshot(&ms_snap);
 	mutex_lock(&ms_subs_mutex);
 	list_for_each_entry(sub, &ms_subscribers, node) {

@@ -18,9 +18,10 @@
 struct ms_trigger {
 	struct memscope_trigger t;
 	int zone_slot;		/* index into ms_pressure.zones, -1: system-wide */
-	bool fired;		/* condition true and reported (edge state) */
-	bool pending;		/* fired while the interval held it back */
+	bool fired;		/* condition true and reported (edge state; not for events) */
+	bool pending;		/* a record to queue, unless the interval holds it back */
 	u32 pending_reason;
+	u64 pending_value;	/* its value; events add up while it waits */
 	u64 merged;		/* firings to fold into the next record */
 	u64 seen_count;		/* ALLOC_FAIL, OOM: totals at the last look */
 	u64 fired_total;	/* records this trigger produced (events view) */

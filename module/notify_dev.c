@@ -216,8 +216,11 @@ static long ms_ioctl_add(struct ms_subscriber *sub, void __user *uarg)
 	ret = ms_subscriber_add(sub, &t);
 	if (ret)
 		return ret;
-	if (put_user(t.id, (u32 __user *)(uarg + offsetof(struct memscope_trigger, id))))
+	if (put_user(t.id, (u32 __user *)(uarg + offsetof(struct memscope_trigger, id)))) {
+		/* A trigger the caller cannot name could never be deleted. */
+		ms_subscriber_del(sub, t.id);
 		return -EFAULT;
+	}
 	return 0;
 }
 
