@@ -3,9 +3,13 @@
  * memscope: debugfs "buddy", free buddy blocks per node, zone and order,
  * with the pages they hold and the kernel's fragmentation indexes.
  *
- * Reads only free_area[].nr_free, without zone->lock, like /proc/buddyinfo:
- * O(zones x orders) and never in the allocator's way. A snapshot taken
- * while allocations run is approximate; Documentation/memscope.rst says so.
+ * Reads only free_area[].nr_free, without zone->lock: O(zones x orders),
+ * never disables interrupts and never makes the allocator wait.
+ * /proc/buddyinfo reads the same counters but holds zone->lock (interrupts
+ * off) around each zone's line (frag_show() -> walk_zones_in_node() with
+ * nolock false), so its line for a zone is one consistent snapshot. Here a
+ * snapshot taken while allocations run is approximate, the orders being
+ * read one after another; Documentation/memscope.rst says so.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>

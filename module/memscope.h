@@ -21,7 +21,10 @@ struct seq_file;
 struct zone *ms_first_zone(void);
 struct zone *ms_next_zone(struct zone *zone);
 
-/* Lockless copy of free_area[].nr_free, the same read /proc/buddyinfo does. */
+/*
+ * Copy of free_area[].nr_free without zone->lock (/proc/buddyinfo reads the
+ * same counters with the lock held): orders of a busy zone may not agree.
+ */
 void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER]);
 
 /*

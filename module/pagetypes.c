@@ -3,11 +3,14 @@
  * memscope: debugfs "pagetypes", free blocks per migratetype and order.
  *
  * 6.1 keeps no per-migratetype free counters, so the free lists must be
- * walked under zone->lock. /proc/pagetypeinfo does that with the lock held
- * across all migratetypes of an order and was made root-only after it
- * caused hard lockups on long lists. Here the lock (with interrupts off)
- * covers one list at a time, the walk stops at MS_WALK_CAP entries like
- * the kernel's, and the task may reschedule between lists.
+ * walked under zone->lock. /proc/pagetypeinfo was made root-only after
+ * such walks caused hard lockups on long lists; since then it caps each
+ * list at 100000 entries and drops the lock and reschedules after every
+ * list (mm/vmstat.c, pagetypeinfo_showfree_print()). This walk is bounded
+ * the same way: the lock (with interrupts off) covers one list at a time,
+ * the walk stops at MS_WALK_CAP entries, and the task may reschedule after
+ * every list. Unlike the kernel it formats nothing under the lock: the
+ * counts are printed once the zone is done.
  */
 #include <linux/debugfs.h>
 #include <linux/sched.h>
@@ -44,6 +47,8 @@ static unsigned long ms_count_free_list(struct zone *zone, unsigned int order,
 		if (++n >= MS_WALK_CAP)
 			break;
 	spin_unlock_irq(&zone->lock);
+	/* At most one list per lock hold, and a chance to reschedule. */
+	cond_resched();
 	return n;
 }
 
@@ -72,7 +77,6 @@ static int ms_pagetypes_show(struct seq_file *m, void *unused)
 			for (mt = 0; mt < MIGRATE_TYPES; mt++)
 				count[mt * MAX_ORDER + order] =
 					ms_count_free_list(zone, order, mt);
-			cond_resched();
 		}
 		for (mt = 0; mt < MIGRATE_TYPES; mt++) {
 			seq_printf(m, "  %-4d %-8s %-12s", zone_to_nid(zone),

@@ -39,7 +39,10 @@ void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER])
 	unsigned int order;
 
 	for (order = 0; order < MAX_ORDER; order++) {
-		/* Lockless by design, as in mm/vmstat.c: a diagnostic snapshot. */
+		/*
+		 * Lockless by design, a diagnostic snapshot. mm/vmstat.c marks
+		 * this read data_race() too, though it holds zone->lock.
+		 */
 		nr_free[order] = data_race(READ_ONCE(zone->free_area[order].nr_free));
 	}
 }
