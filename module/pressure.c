@@ -517,6 +517,7 @@ static void ms_pressure_rearm_sooner(void)
  */
 static void ms_pressure_hurry(void)
 {
+	/* Pairs with ms_pressure_init(): a started timer has been set up. */
 	if (smp_load_acquire(&ms_pressure_started) && !READ_ONCE(ms_pressure_stopping))
 		timer_reduce(&ms_pressure_timer,
 			     jiffies + max(msecs_to_jiffies(READ_ONCE(fast_period_ms)), 1UL));
@@ -572,6 +573,7 @@ int ms_pressure_init(struct dentry *dir)
 	mutex_lock(&ms_pressure_timer_mutex);
 	WRITE_ONCE(ms_pressure_stopping, false);
 	timer_setup(&ms_pressure_timer, ms_pressure_tick, TIMER_DEFERRABLE);
+	/* Pairs with ms_pressure_hurry(): the timer is set up before it is used. */
 	smp_store_release(&ms_pressure_started, true);
 	ms_pressure_arm();
 	mutex_unlock(&ms_pressure_timer_mutex);
