@@ -270,11 +270,11 @@ static int latency(int runs)
 		 * nothing here allocates: no file is opened, nothing is read.
 		 */
 		snprintf(line, sizeof(line), "hog_cross %lld %lld", wlow, usable);
-		if (pwrite(ctl, line, strlen(line), 0) < 0)
+		if (write(ctl, line, strlen(line)) < 0)
 			perror("hog_cross");
 		tm = next_time(&rep[0], &ms_last, 2000, &seen);
 		tp = w2 ? next_time(&rep[1], &psi_last, 2000, NULL) : 0;
-		if (pwrite(ctl, "hog_release all", 15, 0) != 15)
+		if (write(ctl, "hog_release all", 15) != 15)
 			ms_write_str(MS_HELPER_CTL, "hog_release all");
 		crossed = hog_crossed_ns();
 		if (crossed && tm > crossed)
