@@ -224,19 +224,55 @@ static long ms_ioctl_add(struct ms_subscriber *sub, void __user *uarg)
 	return 0;
 }
 
+/*
+ * The file's counters into a struct of @usize bytes: a caller built against
+ * a newer header, whose struct has grown, gets zeros beyond what this
+ * kernel knows; one smaller than version 1's is refused.
+ */
+static long ms_ioctl_stats(struct ms_subscriber *sub, void __user *uarg, size_t usize)
+{
+	struct memscope_stats st;
+	unsigned long flags;
+
+	if (usize < sizeof(st))
+		return -EINVAL;
+	memset(&st, 0, sizeof(st));
+	spin_lock_irqsave(&sub->lock, flags);
+	st.queued = sub->queued;
+	st.read = sub->read;
+	st.dropped = sub->dropped;
+	st.triggers = sub->nr_triggers;
+	st.queue_len = sub->ring_len;
+	spin_unlock_irqrestore(&sub->lock, flags);
+	if (copy_to_user(uarg, &st, sizeof(st)) ||
+	    clear_user(uarg + sizeof(st), usize - sizeof(st)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * ADD and STATS pass structs that a later ABI version may grow, and a
+ * struct's size is part of an ioctl number: match those two on type,
+ * number and direction only. A caller built against a newer header then
+ * meets the size rules (zeros beyond what this kernel knows) rather than
+ * ENOTTY, the way openat2() and clone3() take their growing structs.
+ */
+#define MS_IOC_NOSIZE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
 static long ms_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct ms_subscriber *sub = file->private_data;
 	void __user *uarg = (void __user *)arg;
-	struct memscope_stats st;
-	unsigned long flags;
 	u32 v;
+
+	if (MS_IOC_NOSIZE(cmd) == MS_IOC_NOSIZE(MEMSCOPE_IOC_ADD))
+		return ms_ioctl_add(sub, uarg);
+	if (MS_IOC_NOSIZE(cmd) == MS_IOC_NOSIZE(MEMSCOPE_IOC_STATS))
+		return ms_ioctl_stats(sub, uarg, _IOC_SIZE(cmd));
 
 	switch (cmd) {
 	case MEMSCOPE_IOC_VERSION:
 		return put_user((u32)MEMSCOPE_ABI_VERSION, (u32 __user *)uarg);
-	case MEMSCOPE_IOC_ADD:
-		return ms_ioctl_add(sub, uarg);
 	case MEMSCOPE_IOC_DEL:
 		if (get_user(v, (u32 __user *)uarg))
 			return -EFAULT;
@@ -248,16 +284,6 @@ static long ms_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (get_user(v, (u32 __user *)uarg))
 			return -EFAULT;
 		return ms_subscriber_set_interval(sub, (u64)v * NSEC_PER_MSEC);
-	case MEMSCOPE_IOC_STATS:
-		memset(&st, 0, sizeof(st));
-		spin_lock_irqsave(&sub->lock, flags);
-		st.queued = sub->queued;
-		st.read = sub->read;
-		st.dropped = sub->dropped;
-		st.triggers = sub->nr_triggers;
-		st.queue_len = sub->ring_len;
-		spin_unlock_irqrestore(&sub->lock, flags);
-		return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 	}
 	return -ENOTTY;
 }

@@ -97,6 +97,27 @@ TEST(version_and_bad_ioctls)
 	close(fd);
 }
 
+/* A newer, larger stats struct gets what this kernel knows, then zeros. */
+TEST(ioctl_stats_into_a_larger_struct)
+{
+	struct {
+		struct memscope_stats s;
+		__u64 future[3];
+	} bs;
+	char small[sizeof(struct memscope_stats) - 4];
+	int fd = open(DEV, O_RDWR);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, cmd(fd, "level critical"));
+	memset(&bs, 0xff, sizeof(bs));
+	ASSERT_EQ(0, ioctl(fd, _IOR(MEMSCOPE_IOC_MAGIC, 0x05, bs), &bs));
+	EXPECT_EQ(1, bs.s.triggers);
+	EXPECT_EQ(0, bs.future[0] | bs.future[1] | bs.future[2]);
+	EXPECT_EQ(-1, ioctl(fd, _IOR(MEMSCOPE_IOC_MAGIC, 0x05, small), small));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
 TEST(ioctl_add_sizes_and_fields)
 {
 	struct {
@@ -129,8 +150,12 @@ TEST(ioctl_add_sizes_and_fields)
 	big.t = t;
 	big.t.size = sizeof(big);
 	EXPECT_EQ(0, ioctl(fd, MEMSCOPE_IOC_ADD, &big));
+	/* The number a newer header computes from its larger struct. */
+	EXPECT_EQ(0, ioctl(fd, _IOWR(MEMSCOPE_IOC_MAGIC, 0x01, big), &big));
 	big.future[2] = 1;
 	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &big));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(-1, ioctl(fd, _IOWR(MEMSCOPE_IOC_MAGIC, 0x01, big), &big));
 	EXPECT_EQ(E2BIG, errno);
 
 	t.size = sizeof(t);
