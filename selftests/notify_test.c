@@ -2,18 +2,22 @@
 /*
  * /dev/memscope: every ioctl and text command, good and bad; records,
  * poll, O_NONBLOCK, fasync, queue overflow with drop counts, intervals,
- * limits and permissions; and level events under a real hog arriving in
- * order and before the OOM killer acts.
+ * limits and permissions; level events under a real hog arriving in
+ * order and before the OOM killer acts; zone headroom and order triggers
+ * firing once per crossing under the helper's hog; and a thousand
+ * subscribers each woken.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -670,17 +674,52 @@ FIXTURE_TEARDOWN(subs)
 	ms_param_set("max_triggers", "16");
 }
 
-/* A thousand opens and polls take tens of seconds under KASAN. */
+/*
+ * A thousand opens and epoll waits take tens of seconds under KASAN.
+ *
+ * Readiness alone would not show that every subscriber was woken: poll()
+ * asks each file for its queue state, so a kernel that queued the record
+ * for all but woke only some waiters would still pass. An epoll instance
+ * learns of a file only through the wake-up callback epoll hangs on that
+ * file's wait queue (EPOLLET: and only once per wake-up), so every fd is
+ * registered before the event is provoked, nothing may be ready then, and
+ * each of the thousand must then be reported by epoll_wait().
+ */
 TEST_F_TIMEOUT(subs, thousand_subscribers_all_woken, 300)
 {
 	enum { N = 1000 };
-	static struct pollfd p[N];
+	static struct epoll_event ev[N];
+	static bool woken[N];
+	static int fd[N];
 	struct rlimit rl = { N + 64, N + 64 };
 	long long avail = 0;
-	int ready = 0, i;
+	int ready = 0, ep, n, i;
 	char line[64], *t;
 
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	/* Small subscribers: a thousand of them fit in a 32M guest. */
+	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
+	ASSERT_EQ(0, ms_write_str(MS_PARAMS "max_triggers", "1"));
+	ep = epoll_create1(0);
+	ASSERT_GE(ep, 0);
+	for (i = 0; i < N; i++) {
+		struct epoll_event e = { .events = EPOLLIN | EPOLLET, .data.u32 = i };
+
+		fd[i] = open(DEV, O_RDWR | O_NONBLOCK);
+		ASSERT_GE(fd[i], 0) {
+			TH_LOG("open %d: %s", i, strerror(errno));
+		}
+		ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, fd[i], &e)) {
+			TH_LOG("epoll_ctl %d: %s", i, strerror(errno));
+		}
+	}
+	ASSERT_EQ(0, ms_param_set("queue_len", "32"));
+	ASSERT_EQ(0, ms_param_set("max_triggers", "16"));
+	/*
+	 * The line is drawn once the thousand files are open: they take
+	 * more than its margin, and a line drawn before would be crossed
+	 * by the opens themselves, long before the hog.
+	 */
 	t = ms_slurp(MS_DEBUGFS "/pressure");
 	ASSERT_TRUE(t != NULL);
 	ASSERT_EQ(0, ms_kv_get(t, "system", "available_pages", NULL, &avail));
@@ -688,19 +727,14 @@ TEST_F_TIMEOUT(subs, thousand_subscribers_all_woken, 300)
 	ASSERT_GT(avail, 512);
 	snprintf(line, sizeof(line), "available below %lld",
 		 (avail - 256) * sysconf(_SC_PAGESIZE));
-	/* Small subscribers: a thousand of them fit in a 32M guest. */
-	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
-	ASSERT_EQ(0, ms_write_str(MS_PARAMS "max_triggers", "1"));
-	for (i = 0; i < N; i++) {
-		p[i].fd = open(DEV, O_RDWR | O_NONBLOCK);
-		ASSERT_GE(p[i].fd, 0) {
-			TH_LOG("open %d: %s", i, strerror(errno));
-		}
-		p[i].events = POLLIN | POLLPRI;
-		ASSERT_EQ(0, cmd(p[i].fd, line));
-	}
-	ASSERT_EQ(0, ms_param_set("queue_len", "32"));
-	ASSERT_EQ(0, ms_param_set("max_triggers", "16"));
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(0, cmd(fd[i], line));
+	/*
+	 * A record queued before the hog would make its fd ready through
+	 * the trigger's own evaluation, not the hog's: none may be there.
+	 */
+	n = epoll_wait(ep, ev, N, 0);
+	ASSERT_EQ(0, n) TH_LOG("%d subscribers ready before the hog", n);
 
 	ASSERT_EQ(0, ms_load_helper(NULL));
 	/*
@@ -709,17 +743,298 @@ TEST_F_TIMEOUT(subs, thousand_subscribers_all_woken, 300)
 	 * that must not reclaim would fail long before the line is crossed.
 	 */
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_take 512 kernel"));
-	for (int round = 0; round < 50 && ready < N; round++) {
-		ready = 0;
-		ASSERT_GE(poll(p, N, 100), 0);
-		for (i = 0; i < N; i++)
-			ready += !!(p[i].revents & POLLIN);
+	/*
+	 * Until all are in or 30 s passed (epoll_wait returns as soon as one
+	 * is ready, so count time, not calls). Later passes wake the same
+	 * files again: count each one once.
+	 */
+	for (long long end = now_ns() + 30000000000LL; ready < N && now_ns() < end;) {
+		n = epoll_wait(ep, ev, N, 100);
+		ASSERT_GE(n, 0);
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.u32 < N && !woken[ev[i].data.u32]) {
+				woken[ev[i].data.u32] = true;
+				ready++;
+			}
+		}
 	}
 	ms_write_str(MS_HELPER_CTL, "hog_release all");
-	TH_LOG("%d of %d subscribers have the record", ready, N);
+	TH_LOG("%d of %d subscribers were woken", ready, N);
 	EXPECT_EQ(N, ready);
 	for (i = 0; i < N; i++)
-		close(p[i].fd);
+		close(fd[i]);
+	close(ep);
+}
+
+/*
+ * Zone triggers under a real hog. The fixture finds the zone ordinary
+ * allocations come from, takes the zones below it down to their min
+ * watermark so the hog's pages come from that zone alone, switches
+ * watermark boosting off (watermarks stay where the test aims) and drops
+ * caches. The hog then takes order-0 pages without reclaim ("nowait") until
+ * the zone's usable free memory is a few pages above its low watermark:
+ * below the line the triggers watch, never low enough to wake kswapd or
+ * stall anybody.
+ */
+FIXTURE(zhog) {
+	int node;
+	char zone[16];
+	char scope[48];
+	char boost_factor[32];
+};
+
+#define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
+/* Pages above the low watermark the triggers watch; the hog goes half-way. */
+#define ZHOG_MARGIN 64
+
+FIXTURE_SETUP(zhog)
+{
+	char *t;
+	int ret;
+
+	ret = ms_load_helper(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+	t = ms_slurp(BOOST_SYSCTL);
+	ASSERT_TRUE(t != NULL);
+	snprintf(self->boost_factor, sizeof(self->boost_factor), "%s", t);
+	free(t);
+	ASSERT_EQ(0, ms_write_str(BOOST_SYSCTL, "0"));
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_take 1 nowait"));
+	t = ms_slurp(MS_HELPER_CTL);
+	ASSERT_TRUE(t != NULL);
+	ASSERT_EQ(2, sscanf(strstr(t, "hog ") ?: "", "hog %d %15s", &self->node, self->zone));
+	free(t);
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
+	ASSERT_EQ(0, ms_drain_lower_zones(self->node, self->zone));
+	ASSERT_EQ(0, ms_write_str("/proc/sys/vm/drop_caches", "3"));
+	ASSERT_EQ(0, ms_reset_boost());
+}
+
+FIXTURE_TEARDOWN(zhog)
+{
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
+	if (self->boost_factor[0])
+		ms_write_str(BOOST_SYSCTL, self->boost_factor);
+}
+
+struct zview {
+	long long usable, unusable, min, low, high, blocks3;
+};
+
+/* The zone as memscope's pressure view shows it (reading it evaluates). */
+static int zone_view(const char *scope, struct zview *z)
+{
+	long long cma = 0, highatomic = 0;
+	char *t = ms_slurp(MS_DEBUGFS "/pressure");
+	int ret;
+
+	if (!t)
+		return -1;
+	ret = ms_kv_get(t, scope, "usable_free_pages", NULL, &z->usable) ||
+	      ms_kv_get(t, scope, "unusable_free_pages", "cma", &cma) ||
+	      ms_kv_get(t, scope, "unusable_free_pages", "highatomic", &highatomic) ||
+	      ms_kv_get(t, scope, "watermark_pages", "min", &z->min) ||
+	      ms_kv_get(t, scope, "watermark_pages", "low", &z->low) ||
+	      ms_kv_get(t, scope, "watermark_pages", "high", &z->high) ||
+	      ms_kv_get(t, scope, "order_blocks", "3", &z->blocks3);
+	z->unusable = cma + highatomic;
+	free(t);
+	return ret ? -1 : 0;
+}
+
+/*
+ * The events view's "fired" of the first trigger of this process's
+ * subscriber: 1 (fired, waiting to clear), 0 (armed) or -1 (not found).
+ */
+static int first_trigger_fired(void)
+{
+	char *t = ms_slurp(MS_DEBUGFS "/events"), *p, key[48];
+	int fired = -1;
+
+	if (!t)
+		return -1;
+	snprintf(key, sizeof(key), " pid %d ", getpid());
+	p = strstr(t, key);
+	if (p)
+		p = strstr(p, " fired ");
+	if (p)
+		fired = !strncmp(p, " fired yes", 10);
+	free(t);
+	return fired;
+}
+
+/* Up to 10 s, evaluating every 100 ms, for the trigger to be (re-)armed. */
+static int wait_rearmed(const char *scope)
+{
+	struct zview z;
+
+	for (int i = 0; i < 100; i++) {
+		if (zone_view(scope, &z))
+			return -1;
+		if (first_trigger_fired() == 0)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/*
+ * Takes the zone down to ZHOG_MARGIN / 2 pages above its low watermark,
+ * has memscope evaluate, and reads the record that must come of it: 1,
+ * and *z the zone after the hog, or 0 with nothing (or more than one).
+ */
+static int cross_and_read(struct __test_metadata *_metadata, const char *scope,
+			  int fd, struct memscope_event *ev, struct zview *z)
+{
+	struct memscope_event more[2];
+	char line[64];
+	ssize_t n;
+
+	ASSERT_EQ(0, zone_view(scope, z));
+	snprintf(line, sizeof(line), "hog_until %lld nowait", z->low + ZHOG_MARGIN / 2);
+	EXPECT_EQ(0, ms_write_str(MS_HELPER_CTL, line));
+	EXPECT_EQ(0, zone_view(scope, z));
+	TH_LOG("%s: usable %lld unusable %lld (min %lld low %lld high %lld), order-3 blocks %lld",
+	       scope, z->usable, z->unusable, z->min, z->low, z->high, z->blocks3);
+	/* Below the trigger's line, still above low: nothing stalls. */
+	EXPECT_GT(z->usable, z->low);
+	EXPECT_LT(z->usable, z->low + ZHOG_MARGIN);
+	if (!wait_record(fd, 10000))
+		return 0;
+	n = read(fd, ev, sizeof(*ev));
+	EXPECT_EQ(sizeof(*ev), n);
+	/* Edge-triggered: no other record while the condition holds. */
+	EXPECT_EQ(0, wait_record(fd, 2000));
+	EXPECT_EQ(-1, read(fd, more, sizeof(more)));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(1, first_trigger_fired());
+	return n == sizeof(*ev);
+}
+
+static void check_zone_record(struct __test_metadata *_metadata, const struct memscope_event *ev,
+			      __u64 seq, __u32 kind, int node, const char *zone,
+			      const struct zview *z)
+{
+	const long long ps = sysconf(_SC_PAGESIZE);
+
+	check_record(_metadata, ev, seq);
+	EXPECT_EQ(kind, ev->kind);
+	EXPECT_EQ(MEMSCOPE_REASON_FIRED, ev->reason);
+	EXPECT_EQ(1, ev->trigger_id);
+	EXPECT_EQ(node, ev->node);
+	EXPECT_STREQ(zone, ev->zone);
+	EXPECT_EQ(1, ev->merged);
+	EXPECT_EQ(0, ev->dropped);
+	/* Boosting is off: the watermarks are the view's, to the page. */
+	EXPECT_EQ(z->min * ps, (long long)ev->min_bytes);
+	EXPECT_EQ(z->low * ps, (long long)ev->low_bytes);
+	EXPECT_EQ(z->high * ps, (long long)ev->high_bytes);
+	/*
+	 * Somewhere on the hog's way down, never below min (nowait cannot
+	 * take the zone there), at or below the line (checked by the caller)
+	 * and, below high, at least at level low.
+	 */
+	EXPECT_GT((long long)ev->free_bytes, z->min * ps);
+	if (ev->free_bytes < ev->high_bytes)
+		EXPECT_LE(MEMSCOPE_LEVEL_LOW, ev->zone_level);
+	TH_LOG("record %llu: free %llu min %llu low %llu high %llu value %llu zone_level %u",
+	       (unsigned long long)ev->seq, (unsigned long long)ev->free_bytes,
+	       (unsigned long long)ev->min_bytes, (unsigned long long)ev->low_bytes,
+	       (unsigned long long)ev->high_bytes, (unsigned long long)ev->value,
+	       ev->zone_level);
+}
+
+/*
+ * "zone Z node N headroom low SIZE": one record when the zone's usable
+ * free memory minus its low watermark falls below SIZE, with the zone's
+ * free memory and watermarks as the pressure view shows them; nothing
+ * more while it stays there, nothing when it clears (no "clear"), and a
+ * second record on the next crossing once it has re-armed.
+ */
+TEST_F_TIMEOUT(zhog, headroom_fires_once_per_crossing, 120)
+{
+	const long long ps = sysconf(_SC_PAGESIZE);
+	struct memscope_event ev;
+	struct zview z;
+	char line[96];
+	int fd;
+
+	ASSERT_EQ(0, zone_view(self->scope, &z));
+	ASSERT_GT(z.usable, z.high + 2 * ZHOG_MARGIN);
+	fd = open(DEV, O_RDWR | O_NONBLOCK);
+	ASSERT_GE(fd, 0);
+	snprintf(line, sizeof(line), "zone %s node %d headroom low %lld",
+		 self->zone, self->node, ZHOG_MARGIN * ps);
+	ASSERT_EQ(0, cmd(fd, line));
+	/* Far from the line: added armed, and nothing at once. */
+	EXPECT_EQ(0, wait_record(fd, 1500));
+	EXPECT_EQ(0, first_trigger_fired());
+
+	for (__u64 seq = 1; seq <= 2; seq++) {
+		ASSERT_EQ(1, cross_and_read(_metadata, self->scope, fd, &ev, &z))
+			TH_LOG("crossing %llu: no record", (unsigned long long)seq);
+		check_zone_record(_metadata, &ev, seq, MEMSCOPE_TRIG_HEADROOM,
+				  self->node, self->zone, &z);
+		/* What crossed is the headroom, and it is below the line. */
+		EXPECT_EQ(ev.free_bytes - ev.low_bytes, ev.value);
+		EXPECT_LT((long long)ev.value, ZHOG_MARGIN * ps);
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+		/* Cleared above the re-arm line; without "clear", silently. */
+		ASSERT_EQ(0, wait_rearmed(self->scope));
+		EXPECT_EQ(0, wait_record(fd, 0));
+	}
+	close(fd);
+}
+
+/*
+ * "zone Z node N order 3 below K": free blocks of order 3 and above (in
+ * order-3 units) are at most the zone's free pages / 8, so with K just
+ * above (low + margin + unusable) / 8 the crossing is certain once the hog
+ * is done, whatever the fragmentation, and the trigger cannot fire before
+ * the hog while the zone holds at least twice K such blocks.
+ */
+TEST_F_TIMEOUT(zhog, order_fires_once_per_crossing, 120)
+{
+	struct memscope_event ev;
+	long long k, before;
+	struct zview z;
+	char line[96];
+	int fd;
+
+	ASSERT_EQ(0, zone_view(self->scope, &z));
+	k = (z.low + ZHOG_MARGIN + z.unusable) / 8 + 1;
+	before = z.blocks3;
+	TH_LOG("%s: %lld order-3 blocks, line %lld", self->scope, before, k);
+	if (before < 2 * k)
+		SKIP(return, "%lld order-3 blocks: too few to start above 2 * %lld", before, k);
+	fd = open(DEV, O_RDWR | O_NONBLOCK);
+	ASSERT_GE(fd, 0);
+	snprintf(line, sizeof(line), "zone %s node %d order 3 below %lld",
+		 self->zone, self->node, k);
+	ASSERT_EQ(0, cmd(fd, line));
+	EXPECT_EQ(0, wait_record(fd, 1500));
+	EXPECT_EQ(0, first_trigger_fired());
+
+	for (__u64 seq = 1; seq <= 2; seq++) {
+		ASSERT_EQ(1, cross_and_read(_metadata, self->scope, fd, &ev, &z))
+			TH_LOG("crossing %llu: no record", (unsigned long long)seq);
+		check_zone_record(_metadata, &ev, seq, MEMSCOPE_TRIG_ORDER,
+				  self->node, self->zone, &z);
+		EXPECT_EQ(3, ev.order);
+		EXPECT_EQ(ev.order_blocks, ev.value);
+		EXPECT_LT((long long)ev.value, k);
+		/*
+		 * It may have fired before the hog was done; blocks only went
+		 * down since, give or take what others freed meanwhile.
+		 */
+		EXPECT_GE((long long)ev.value + 4, z.blocks3);
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+		ASSERT_EQ(0, wait_rearmed(self->scope));
+		EXPECT_EQ(0, wait_record(fd, 0));
+	}
+	close(fd);
 }
 
 /* Read records of @fd into @ev until an OOM record came or 3 s passed. */
