@@ -339,6 +339,26 @@ TEST(record_on_condition_already_true)
 	close(fd);
 }
 
+/*
+ * A descriptor with a four-record queue and @n triggers that all fire at
+ * once (available memory is below 1024G everywhere), so n - 4 records
+ * are dropped.
+ */
+static int overfilled_queue(struct __test_metadata *_metadata, int n)
+{
+	int fd;
+
+	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
+	fd = open(DEV, O_RDWR | O_NONBLOCK);
+	ms_write_str(MS_PARAMS "queue_len", "32");
+	ASSERT_GE(fd, 0);
+	for (int i = 0; i < n; i++)
+		ASSERT_EQ(0, cmd(fd, "available below 1024G"));
+	ASSERT_EQ(1, wait_record(fd, 2000));
+	usleep(200000);
+	return fd;
+}
+
 TEST(full_queue_drops_oldest_and_counts)
 {
 	struct memscope_event ev[16];
@@ -346,14 +366,7 @@ TEST(full_queue_drops_oldest_and_counts)
 	ssize_t n;
 	int fd;
 
-	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
-	fd = open(DEV, O_RDWR | O_NONBLOCK);
-	ms_write_str(MS_PARAMS "queue_len", "32");
-	ASSERT_GE(fd, 0);
-	for (int i = 0; i < 7; i++)
-		ASSERT_EQ(0, cmd(fd, "available below 1024G"));
-	ASSERT_EQ(1, wait_record(fd, 2000));
-	usleep(200000);
+	fd = overfilled_queue(_metadata, 7);
 	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_STATS, &st));
 	EXPECT_EQ(4, st.queue_len);
 	EXPECT_EQ(7, st.triggers);
@@ -379,14 +392,7 @@ TEST(clear_forgets_drop_count)
 	struct memscope_event ev;
 	int fd;
 
-	ASSERT_EQ(0, ms_write_str(MS_PARAMS "queue_len", "4"));
-	fd = open(DEV, O_RDWR | O_NONBLOCK);
-	ms_write_str(MS_PARAMS "queue_len", "32");
-	ASSERT_GE(fd, 0);
-	for (int i = 0; i < 6; i++)
-		ASSERT_EQ(0, cmd(fd, "available below 1024G"));
-	ASSERT_EQ(1, wait_record(fd, 2000));
-	usleep(200000);
+	fd = overfilled_queue(_metadata, 6);
 	ASSERT_EQ(0, ioctl(fd, MEMSCOPE_IOC_CLEAR));
 	ASSERT_EQ(0, cmd(fd, "available below 1024G"));
 	ASSERT_EQ(1, wait_record(fd, 2000));
@@ -947,6 +953,21 @@ static void check_zone_record(struct __test_metadata *_metadata, const struct me
 }
 
 /*
+ * A descriptor with one trigger (@line), far from its line: added armed,
+ * and nothing at once.
+ */
+static int subscribe_armed(struct __test_metadata *_metadata, const char *line)
+{
+	int fd = open(DEV, O_RDWR | O_NONBLOCK);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, cmd(fd, line));
+	EXPECT_EQ(0, wait_record(fd, 1500));
+	EXPECT_EQ(0, first_trigger_fired());
+	return fd;
+}
+
+/*
  * "zone Z node N headroom low SIZE": one record when the zone's usable
  * free memory minus its low watermark falls below SIZE, with the zone's
  * free memory and watermarks as the pressure view shows them; nothing
@@ -963,14 +984,9 @@ TEST_F_TIMEOUT(zhog, headroom_fires_once_per_crossing, 120)
 
 	ASSERT_EQ(0, zone_view(self->scope, &z));
 	ASSERT_GT(z.usable, z.high + 2 * ZHOG_MARGIN);
-	fd = open(DEV, O_RDWR | O_NONBLOCK);
-	ASSERT_GE(fd, 0);
 	snprintf(line, sizeof(line), "zone %s node %d headroom low %lld",
 		 self->zone, self->node, ZHOG_MARGIN * ps);
-	ASSERT_EQ(0, cmd(fd, line));
-	/* Far from the line: added armed, and nothing at once. */
-	EXPECT_EQ(0, wait_record(fd, 1500));
-	EXPECT_EQ(0, first_trigger_fired());
+	fd = subscribe_armed(_metadata, line);
 
 	for (__u64 seq = 1; seq <= 2; seq++) {
 		ASSERT_EQ(1, cross_and_read(_metadata, self->scope, fd, &ev, &z))
@@ -1009,13 +1025,9 @@ TEST_F_TIMEOUT(zhog, order_fires_once_per_crossing, 120)
 	TH_LOG("%s: %lld order-3 blocks, line %lld", self->scope, before, k);
 	if (before < 2 * k)
 		SKIP(return, "%lld order-3 blocks: too few to start above 2 * %lld", before, k);
-	fd = open(DEV, O_RDWR | O_NONBLOCK);
-	ASSERT_GE(fd, 0);
 	snprintf(line, sizeof(line), "zone %s node %d order 3 below %lld",
 		 self->zone, self->node, k);
-	ASSERT_EQ(0, cmd(fd, line));
-	EXPECT_EQ(0, wait_record(fd, 1500));
-	EXPECT_EQ(0, first_trigger_fired());
+	fd = subscribe_armed(_metadata, line);
 
 	for (__u64 seq = 1; seq <= 2; seq++) {
 		ASSERT_EQ(1, cross_and_read(_metadata, self->scope, fd, &ev, &z))
