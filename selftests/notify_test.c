@@ -789,40 +789,20 @@ FIXTURE(zhog) {
 	char boost_factor[32];
 };
 
-#define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
 /* Pages above the low watermark the triggers watch; the hog goes half-way. */
 #define ZHOG_MARGIN 64
 
 FIXTURE_SETUP(zhog)
 {
-	char *t;
-	int ret;
+	int ret = ms_hog_prepare(&self->node, self->zone, self->boost_factor);
 
-	ret = ms_load_helper(NULL);
-	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
-	t = ms_slurp(BOOST_SYSCTL);
-	ASSERT_TRUE(t != NULL);
-	snprintf(self->boost_factor, sizeof(self->boost_factor), "%s", t);
-	free(t);
-	ASSERT_EQ(0, ms_write_str(BOOST_SYSCTL, "0"));
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_take 1 nowait"));
-	t = ms_slurp(MS_HELPER_CTL);
-	ASSERT_TRUE(t != NULL);
-	ASSERT_EQ(2, sscanf(strstr(t, "hog ") ?: "", "hog %d %15s", &self->node, self->zone));
-	free(t);
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ret) TH_LOG("hog: %s", strerror(-ret));
 	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
-	ASSERT_EQ(0, ms_drain_lower_zones(self->node, self->zone));
-	ASSERT_EQ(0, ms_write_str("/proc/sys/vm/drop_caches", "3"));
-	ASSERT_EQ(0, ms_reset_boost());
 }
 
 FIXTURE_TEARDOWN(zhog)
 {
-	ms_write_str(MS_HELPER_CTL, "hog_release all");
-	if (self->boost_factor[0])
-		ms_write_str(BOOST_SYSCTL, self->boost_factor);
+	ms_hog_finish(self->boost_factor);
 }
 
 struct zview {

@@ -459,63 +459,18 @@ FIXTURE(hog) {
 	char boost_factor[32];
 };
 
-#define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
-
-/*
- * Zones below the one ordinary allocations use (DMA under DMA32 on x86)
- * serve them too once that zone is below its low watermark, as long as
- * they are above their own watermark plus lowmem_reserve. Take them down
- * to their min first with zone-specific allocations, so the hog's pages
- * come from the target zone alone and move it precisely.
- */
-static void drain_lower_zones(struct __test_metadata *_metadata, int node,
-			      const char *target)
-{
-	ASSERT_EQ(0, ms_drain_lower_zones(node, target));
-}
-
 FIXTURE_SETUP(hog)
 {
-	char *list;
-	int ret;
+	int ret = ms_hog_prepare(&self->node, self->zone, self->boost_factor);
 
-	ret = ms_load_helper(NULL);
-	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
-	/*
-	 * Fallbacks while the hog drains a zone make the kernel boost its
-	 * watermarks (memscope shows boosted ones, as the allocator uses):
-	 * switch boosting off so the watermarks stay where the test aimed.
-	 */
-	list = ms_slurp(BOOST_SYSCTL);
-	ASSERT_TRUE(list != NULL);
-	snprintf(self->boost_factor, sizeof(self->boost_factor), "%s", list);
-	free(list);
-	ASSERT_EQ(0, ms_write_str(BOOST_SYSCTL, "0"));
-	/* Where do ordinary unmovable allocations come from? */
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_take 1 nowait"));
-	list = ms_slurp(MS_HELPER_CTL);
-	ASSERT_TRUE(list != NULL);
-	ASSERT_EQ(2, sscanf(strstr(list, "hog ") ?: "", "hog %d %15s", &self->node, self->zone));
-	free(list);
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(0, ret) TH_LOG("hog: %s", strerror(-ret));
 	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
-	drain_lower_zones(_metadata, self->node, self->zone);
-	/*
-	 * Slab and page cache that earlier programs left behind would let
-	 * kswapd give back, within one sample, the pages the hog takes below
-	 * a watermark: drop them now, while nothing is low.
-	 */
-	ASSERT_EQ(0, ms_write_str("/proc/sys/vm/drop_caches", "3"));
-	ASSERT_EQ(0, ms_reset_boost());
 }
 
 FIXTURE_TEARDOWN(hog)
 {
-	ms_write_str(MS_HELPER_CTL, "hog_release all");
+	ms_hog_finish(self->boost_factor);
 	restore_defaults();
-	if (self->boost_factor[0])
-		ms_write_str(BOOST_SYSCTL, self->boost_factor);
 }
 
 struct zstate {

@@ -1252,6 +1252,57 @@ long long ms_reset_boost(void)
 	return ms_boost_pages();
 }
 
+#define MS_BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
+
+int ms_hog_prepare(int *node, char zone[16], char boost_save[32])
+{
+	char *t;
+	int ret, n;
+
+	boost_save[0] = '\0';
+	ret = ms_load_helper(NULL);
+	if (ret || (ret = ms_write_str(MS_HELPER_CTL, "hog_release all")))
+		return ret;
+	/*
+	 * Fallbacks while the hog drains a zone make the kernel boost its
+	 * watermarks (memscope shows boosted ones, as the allocator uses):
+	 * switch boosting off so the watermarks stay where a test aims.
+	 */
+	t = ms_slurp(MS_BOOST_SYSCTL);
+	if (!t)
+		return -EIO;
+	snprintf(boost_save, 32, "%s", t);
+	free(t);
+	ret = ms_write_str(MS_BOOST_SYSCTL, "0");
+	/* Where do ordinary unmovable allocations come from? */
+	if (ret || (ret = ms_write_str(MS_HELPER_CTL, "hog_take 1 nowait")))
+		return ret;
+	t = ms_slurp(MS_HELPER_CTL);
+	n = t ? sscanf(strstr(t, "hog ") ?: "", "hog %d %15s", node, zone) : 0;
+	free(t);
+	ret = ms_write_str(MS_HELPER_CTL, "hog_release all");
+	if (n != 2)
+		return -EIO;
+	if (ret || (ret = ms_drain_lower_zones(*node, zone)))
+		return ret;
+	/*
+	 * Slab and page cache that earlier programs left behind would let
+	 * kswapd give back, within one sample, the pages the hog takes below
+	 * a watermark: drop them now, while nothing is low.
+	 */
+	ret = ms_write_str("/proc/sys/vm/drop_caches", "3");
+	if (ret)
+		return ret;
+	return ms_reset_boost() ? -EAGAIN : 0;
+}
+
+void ms_hog_finish(const char boost_save[32])
+{
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
+	if (boost_save[0])
+		ms_write_str(MS_BOOST_SYSCTL, boost_save);
+}
+
 int ms_load_helper(bool *loaded_here)
 {
 	int ret = 0;

@@ -223,6 +223,17 @@ int ms_drain_lower_zones(int node, const char *target);
 long long ms_reset_boost(void);
 
 /*
+ * Readies the helper's hog to steer one zone through its watermarks: loads
+ * memscope_test, releases what it holds, switches watermark boosting off
+ * (the old vm.watermark_boost_factor saved in boost_save[32]), finds the
+ * zone ordinary allocations come from (*node, zone[16]), drains the zones
+ * below it, drops caches and zeroes the boosts. 0, or a negative errno
+ * (-EIO: the hog's zone could not be found). ms_hog_finish() undoes it.
+ */
+int ms_hog_prepare(int *node, char zone[16], char boost_save[32]);
+void ms_hog_finish(const char boost_save[32]);
+
+/*
  * memscope reserved, and the kernel's own figures it is checked against
  * (the boot log, /proc/meminfo, debugfs memblock/, /proc/iomem). Values
  * the file prints as '?' read as -1.
