@@ -497,6 +497,21 @@ static int read_state(const char *scope, struct zstate *z, char **keep)
 	return z->usable < 0 || z->level < 0 ? -1 : 0;
 }
 
+/*
+ * The helper's command file, opened once: below min an open() would need
+ * memory (the file's seq_file state) and could end in the OOM killer.
+ */
+static int hog_ctl = -1;
+
+static int hog_cmd(const char *cmd)
+{
+	if (hog_ctl < 0)
+		hog_ctl = open(MS_HELPER_CTL, O_WRONLY);
+	if (hog_ctl < 0)
+		return -errno;
+	return write(hog_ctl, cmd, strlen(cmd)) < 0 ? -errno : 0;
+}
+
 static int take(long long pages, const char *mode)
 {
 	char cmd[64];
@@ -504,7 +519,7 @@ static int take(long long pages, const char *mode)
 	if (pages <= 0)
 		return 0;
 	snprintf(cmd, sizeof(cmd), "hog_take %lld %s", pages, mode);
-	return ms_write_str(MS_HELPER_CTL, cmd);
+	return hog_cmd(cmd);
 }
 
 static int give_back(long long pages)
@@ -514,7 +529,7 @@ static int give_back(long long pages)
 	if (pages <= 0)
 		return 0;
 	snprintf(cmd, sizeof(cmd), "hog_release %lld", pages);
-	return ms_write_str(MS_HELPER_CTL, cmd);
+	return hog_cmd(cmd);
 }
 
 /*

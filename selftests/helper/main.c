@@ -51,18 +51,18 @@ static int mst_run(char *cmd)
 static ssize_t mst_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char *buf;
+	/* On the stack: commands that give memory back come when there is none. */
+	char buf[129];
 	int ret;
 
-	if (len == 0 || len > 128)
+	if (len == 0 || len >= sizeof(buf))
 		return -EINVAL;
-	buf = memdup_user_nul(ubuf, len);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
 	mutex_lock(&mst_lock);
 	ret = mst_run(strim(buf));
 	mutex_unlock(&mst_lock);
-	kfree(buf);
 	return ret ? ret : len;
 }
 
