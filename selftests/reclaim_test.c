@@ -271,8 +271,14 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	 * little, and compaction skips every zone); the equality above
 	 * covers both cases.
 	 */
-	EXPECT_GT(b.ms[1] - a.ms[1], 0) TH_LOG("no direct reclaim");
 	EXPECT_GT(ms_reclaim_ev(&r1, "compact_attempts", 1), 0) TH_LOG("no compaction attempt");
+	/*
+	 * Direct reclaim follows only when compaction could not make the
+	 * block (on a debug kernel with memory to spare it once made all
+	 * eight): the counts agree either way (above); time only what ran.
+	 */
+	if (b.vm[1] - a.vm[1] == 0)
+		TH_LOG("no direct reclaim: compaction served every request");
 	/*
 	 * kswapd may not wake here: after an OOM kill its node is hopeless
 	 * until a reclaim makes progress (kswapd_failures). The hog test
@@ -286,7 +292,8 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	dr = ms_reclaim_ev(&r1, "direct_reclaims", 1);
 	untimed = ms_reclaim_ev(&r1, "direct_reclaim_untimed", 1);
 	EXPECT_EQ(dr - untimed, sum_buckets(&r1, 0, 1));
-	EXPECT_GT(ms_reclaim_ev(&r1, "direct_reclaim_time", 1), 0);
+	if (b.ms[1] - a.ms[1] > 0)
+		EXPECT_GT(ms_reclaim_ev(&r1, "direct_reclaim_time", 1), 0);
 	if (b.ms[2] - a.ms[2] > 0)
 		EXPECT_GT(ms_reclaim_ev(&r1, "compact_stall_time", 1), 0);
 	EXPECT_GE(ms_reclaim_ev(&r1, "compact_attempts", 1),
