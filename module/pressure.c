@@ -43,14 +43,19 @@ static unsigned int window_ms = 1000;
 static unsigned int hold_ms = 1000;
 
 static void ms_pressure_rearm_sooner(void);
-static void ms_pressure_hurry(void);
+/* Orders parameter writes against module exit for re-arming the timer. */
+static DEFINE_MUTEX(ms_pressure_timer_mutex);
 
 static int ms_set_period(const char *val, const struct kernel_param *kp)
 {
 	int ret = param_set_uint_minmax(val, kp, 10, 60000);
 
-	if (!ret)
+	if (!ret) {
+		/* Against module exit, which a parameter write can race. */
+		mutex_lock(&ms_pressure_timer_mutex);
 		ms_pressure_rearm_sooner();
+		mutex_unlock(&ms_pressure_timer_mutex);
+	}
 	return ret;
 }
 
@@ -105,8 +110,6 @@ struct ms_pressure ms_pressure = {
 static struct timer_list ms_pressure_timer;
 static bool ms_pressure_started;
 static bool ms_pressure_stopping;
-/* Orders parameter writes against module exit for re-arming the timer. */
-static DEFINE_MUTEX(ms_pressure_timer_mutex);
 
 #define MS_TOTALS_WORDS (sizeof(struct ms_reclaim_totals) / sizeof(u64))
 
@@ -404,7 +407,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	prev = p->sys.level;
 	ms_level_update(&p->sys, max(sys_target, activity), max(sys_relaxed, activity), now);
 	if (prev == MS_LEVEL_NONE && p->sys.level > MS_LEVEL_NONE)
-		ms_pressure_hurry();
+		ms_pressure_rearm_sooner();
 
 	p->available = si_mem_available();
 	p->lowest_available = min(p->lowest_available, p->available);
@@ -499,28 +502,19 @@ static unsigned long ms_pressure_delay(void)
 	return max(msecs_to_jiffies(ms), 1UL);
 }
 
-/* A shorter period applies now, not once the old one has run out. */
-static void ms_pressure_rearm_sooner(void)
-{
-	mutex_lock(&ms_pressure_timer_mutex);
-	if (ms_pressure_started && !ms_pressure_stopping)
-		timer_reduce(&ms_pressure_timer, jiffies + ms_pressure_delay());
-	mutex_unlock(&ms_pressure_timer_mutex);
-}
-
 /*
- * The level has just left none: sample at fast_period_ms from now rather
- * than when the slow period runs out. Any context (evaluations run from
- * irq_work and hrtimers too); timer_reduce() is irq-safe. Module exit sets
- * ms_pressure_stopping and syncs every evaluating context before it stops
- * the timer, so this cannot re-arm it afterwards.
+ * The period may be shorter now (the level has just left none, or a period
+ * parameter was lowered): it applies from now, not once the old one has
+ * run out. Any context (evaluations run from irq_work and hrtimers too);
+ * timer_reduce() is irq-safe. Module exit sets ms_pressure_stopping and
+ * syncs every evaluating context before it stops the timer, so this cannot
+ * re-arm it afterwards.
  */
-static void ms_pressure_hurry(void)
+static void ms_pressure_rearm_sooner(void)
 {
 	/* Pairs with ms_pressure_init(): a started timer has been set up. */
 	if (smp_load_acquire(&ms_pressure_started) && !READ_ONCE(ms_pressure_stopping))
-		timer_reduce(&ms_pressure_timer,
-			     jiffies + max(msecs_to_jiffies(READ_ONCE(fast_period_ms)), 1UL));
+		timer_reduce(&ms_pressure_timer, jiffies + ms_pressure_delay());
 }
 
 static void ms_pressure_tick(struct timer_list *t)
@@ -573,7 +567,7 @@ int ms_pressure_init(struct dentry *dir)
 	mutex_lock(&ms_pressure_timer_mutex);
 	WRITE_ONCE(ms_pressure_stopping, false);
 	timer_setup(&ms_pressure_timer, ms_pressure_tick, TIMER_DEFERRABLE);
-	/* Pairs with ms_pressure_hurry(): the timer is set up before it is used. */
+	/* Pairs with ms_pressure_rearm_sooner(): the timer is set up before use. */
 	smp_store_release(&ms_pressure_started, true);
 	ms_pressure_arm();
 	mutex_unlock(&ms_pressure_timer_mutex);
@@ -589,7 +583,7 @@ void ms_pressure_exit(void)
 	WRITE_ONCE(ms_pressure_stopping, true);
 	WRITE_ONCE(ms_pressure_started, false);
 	mutex_unlock(&ms_pressure_timer_mutex);
-	/* Evaluations may re-arm the timer (ms_pressure_hurry()): them first. */
+	/* Evaluations may re-arm the timer (ms_pressure_rearm_sooner()): them first. */
 	irq_work_sync(&ms_pressure_iw);
 	hrtimer_cancel(&ms_pressure_hrtimer);
 	del_timer_sync(&ms_pressure_timer);

@@ -79,14 +79,6 @@ static void stats(const char *what, long long *v, int n)
 	       v[n / 2] / 1e6, v[p99] / 1e6, v[0] / 1e6, n);
 }
 
-static __attribute__((noinline)) void prefault_stack(void)
-{
-	volatile char buf[128 << 10];
-
-	for (size_t i = 0; i < sizeof(buf); i += 4096)
-		buf[i] = 0;
-}
-
 /*
  * What a watcher reports, in memory shared with the parent. While the hog
  * holds a zone at its min watermark nothing on this side may allocate: a
@@ -110,7 +102,7 @@ static pid_t watcher(int fd, short events, bool memscope, struct report *out)
 
 	if (pid)
 		return pid;
-	prefault_stack();
+	ms_prefault_stack();
 	if (mlockall(MCL_CURRENT | MCL_FUTURE))
 		_exit(4);
 	for (;;) {
@@ -245,7 +237,7 @@ static int latency(int runs)
 	 * which copies the pages fork() left shared, so no write of ours
 	 * faults while the hog holds the zone. Stack grows: fault some in.
 	 */
-	prefault_stack();
+	ms_prefault_stack();
 	if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
 		perror("mlockall");
 		return 1;

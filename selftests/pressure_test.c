@@ -108,31 +108,44 @@ static void spin_ms(long long ms)
 }
 
 /*
- * The same on every CPU: the deferrable timer stays on the CPU that armed
- * it, and an idle CPU would hold it back.
+ * Threads that keep every other CPU busy: the deferrable timer stays on
+ * the CPU that armed it, and an idle CPU would hold it back. Threads, not
+ * forked processes: a fork copies pages, which a test holding a zone low
+ * cannot afford (on a debug kernel it reached min and the OOM killer).
  */
-static void spin_all_cpus_ms(long long ms)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	for (long i = 1; i < n; i++)
-		if (!fork()) {
-			spin_ms(ms);
-			_exit(0);
-		}
-	spin_ms(ms);
-	while (wait(NULL) > 0)
-		;
-}
-
 #define MS_MAX_SPINNERS 16
 static volatile int spinners_stop;
+static pthread_t spinners[MS_MAX_SPINNERS];
+static int nr_spinners;
 
 static void *spinner(void *unused)
 {
 	while (!spinners_stop)
 		;
 	return NULL;
+}
+
+static void spinners_start(void)
+{
+	spinners_stop = 0;
+	for (long i = 1; i < sysconf(_SC_NPROCESSORS_ONLN) && nr_spinners < MS_MAX_SPINNERS; i++)
+		if (!pthread_create(&spinners[nr_spinners], NULL, spinner, NULL))
+			nr_spinners++;
+}
+
+static void spinners_end(void)
+{
+	spinners_stop = 1;
+	while (nr_spinners)
+		pthread_join(spinners[--nr_spinners], NULL);
+}
+
+/* The same on every CPU. */
+static void spin_all_cpus_ms(long long ms)
+{
+	spinners_start();
+	spin_ms(ms);
+	spinners_end();
 }
 
 static void restore_defaults(void)
@@ -629,14 +642,6 @@ static int descend_into(const char *scope, int level, struct zstate *z,
 }
 
 /* Touches 256 KiB of stack below this frame, so later calls find it mapped. */
-static __attribute__((noinline)) void prefault_stack(void)
-{
-	volatile char buf[256 << 10];
-
-	for (size_t i = 0; i < sizeof(buf); i += 4096)
-		buf[i] = 0;
-}
-
 /*
  * The level of the zone ordinary allocations use rises none -> low ->
  * medium -> critical as its usable free memory falls through high, low and
@@ -666,8 +671,6 @@ static void release_and_settle(struct __test_metadata *_metadata, const char *sc
 TEST_F(hog, fast_period_applies_as_soon_as_the_level_rises)
 {
 	long long lowest_seen = 1LL << 62, e0, e1;
-	pthread_t spinners[MS_MAX_SPINNERS];
-	int n = 0;
 	struct zstate z;
 
 	/* The fixture's drain of lower zones may have failed allocations in the window. */
@@ -677,24 +680,14 @@ TEST_F(hog, fast_period_applies_as_soon_as_the_level_rises)
 			break;
 	}
 	ASSERT_EQ(0, z.sys) TH_LOG("system level %s at the start", levels[z.sys]);
-	/*
-	 * Keep the other CPUs busy (a deferrable timer waits while its CPU
-	 * idles) with threads started now: forking spinners once the zone is
-	 * low would copy pages at the worst moment, and on a debug kernel
-	 * that reached min and the OOM killer.
-	 */
-	spinners_stop = 0;
-	for (long i = 1; i < sysconf(_SC_NPROCESSORS_ONLN) && n < MS_MAX_SPINNERS; i++)
-		if (!pthread_create(&spinners[n], NULL, spinner, NULL))
-			n++;
+	/* Started before the descent: nothing new runs once the zone is low. */
+	spinners_start();
 	ASSERT_EQ(0, ms_param_set("fast_period_ms", "20"));
 	ASSERT_EQ(0, ms_param_set("period_ms", "60000"));
 	ASSERT_EQ(0, descend_into(self->scope, 1, &z, &lowest_seen));
 	if (!z.sys) {
 		/* Another node's zones still above high: the system stays at none. */
-		spinners_stop = 1;
-		while (n)
-			pthread_join(spinners[--n], NULL);
+		spinners_end();
 		release_and_settle(_metadata, self->scope);
 		SKIP(return, "system level none with %s low (other zones have memory)",
 		     self->scope);
@@ -702,9 +695,7 @@ TEST_F(hog, fast_period_applies_as_soon_as_the_level_rises)
 	e0 = evaluations();
 	spin_ms(1000);
 	e1 = evaluations();
-	spinners_stop = 1;
-	while (n)
-		pthread_join(spinners[--n], NULL);
+	spinners_end();
 	ASSERT_EQ(0, read_state(self->scope, &z, NULL));
 	TH_LOG("usable %lld (low %lld, high %lld), system %s: %lld evaluations in 1 s",
 	       z.usable, z.low, z.high, levels[z.sys], e1 - e0 - 1);
@@ -743,7 +734,7 @@ TEST_F(hog, levels_rise_in_order_and_fall_with_hysteresis)
 	 * now and later (clock_gettime() may be a real syscall writing to
 	 * the stack when the clocksource has no vDSO).
 	 */
-	prefault_stack();
+	ms_prefault_stack();
 	ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE));
 	ASSERT_EQ(0, ms_param_set("hold_ms", "600"));
 	ASSERT_EQ(0, ms_param_set("fast_period_ms", "20"));

@@ -1252,6 +1252,14 @@ long long ms_reset_boost(void)
 	return ms_boost_pages();
 }
 
+__attribute__((noinline)) void ms_prefault_stack(void)
+{
+	volatile char buf[256 << 10];
+
+	for (size_t i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 0;
+}
+
 #define MS_BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
 
 int ms_hog_prepare(int *node, char zone[16], char boost_save[32])

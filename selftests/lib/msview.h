@@ -230,6 +230,12 @@ long long ms_reset_boost(void);
  * below it, drops caches and zeroes the boosts. 0, or a negative errno
  * (-EIO: the hog's zone could not be found). ms_hog_finish() undoes it.
  */
+/*
+ * Touches 256 KiB of stack below the caller, so that with mlockall() a
+ * process that must not fault while a zone is at min will not grow its
+ * stack then either.
+ */
+void ms_prefault_stack(void);
 int ms_hog_prepare(int *node, char zone[16], char boost_save[32]);
 void ms_hog_finish(const char boost_save[32]);
 
