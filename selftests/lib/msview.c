@@ -1260,6 +1260,12 @@ __attribute__((noinline)) void ms_prefault_stack(void)
 		buf[i] = 0;
 }
 
+void ms_oracle(const char *source)
+{
+	printf("# oracle: %s\n", source);
+	fflush(stdout);
+}
+
 #define MS_BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
 
 int ms_hog_prepare(int *node, char zone[16], char boost_save[32])

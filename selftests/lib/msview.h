@@ -236,6 +236,16 @@ long long ms_reset_boost(void);
  * stack then either.
  */
 void ms_prefault_stack(void);
+
+/*
+ * ms_oracle() marks the running test case as one that checks memscope
+ * against a source outside memscope (a /proc file, the boot log, the
+ * helper module's known allocations, a vmstat counter): it prints
+ * "# oracle: SOURCE" into the TAP stream, and run_selftests counts the
+ * cases that printed one. Call it where the comparison is made, with the
+ * oracle's name, e.g. ms_oracle("/proc/buddyinfo").
+ */
+void ms_oracle(const char *source);
 int ms_hog_prepare(int *node, char zone[16], char boost_save[32]);
 void ms_hog_finish(const char boost_save[32]);
 
