@@ -124,19 +124,66 @@ static int ms_find_zone_slot(const struct memscope_trigger *t)
 	return -ENOENT;
 }
 
+/* The fields of struct memscope_trigger that each kind gives a meaning to. */
+#define MS_FIELD_LEVEL		BIT(0)
+#define MS_FIELD_ORDER		BIT(1)
+#define MS_FIELD_THRESHOLD	BIT(2)
+#define MS_FIELD_REARM		BIT(3)
+#define MS_FIELD_ZONE		BIT(4)	/* may select a zone (MEMSCOPE_TRIGF_ZONE) */
+#define MS_FIELD_STALL_FLAGS	BIT(5)	/* MEMSCOPE_TRIGF_STALL_* */
+
+static const u8 ms_kind_fields[] = {
+	[MEMSCOPE_TRIG_LEVEL] = MS_FIELD_LEVEL | MS_FIELD_ZONE,
+	[MEMSCOPE_TRIG_AVAILABLE] = MS_FIELD_THRESHOLD | MS_FIELD_REARM,
+	[MEMSCOPE_TRIG_HEADROOM] = MS_FIELD_LEVEL | MS_FIELD_THRESHOLD | MS_FIELD_REARM |
+				   MS_FIELD_ZONE,
+	[MEMSCOPE_TRIG_ORDER] = MS_FIELD_ORDER | MS_FIELD_THRESHOLD | MS_FIELD_REARM |
+				MS_FIELD_ZONE,
+	[MEMSCOPE_TRIG_STALL] = MS_FIELD_THRESHOLD | MS_FIELD_STALL_FLAGS,
+	[MEMSCOPE_TRIG_ALLOC_FAIL] = MS_FIELD_ORDER,
+	[MEMSCOPE_TRIG_OOM] = 0,
+};
+
+/*
+ * A field that the trigger's kind does not use must be zero, as the ABI
+ * document says: a value accepted today could never be given a meaning
+ * by a later version. Without MEMSCOPE_TRIGF_ZONE, node and zone are
+ * fields the trigger does not use.
+ */
+static int ms_trigger_unused_fields(const struct memscope_trigger *t)
+{
+	const u32 stall_flags = MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT;
+	u8 used;
+
+	if (t->kind == 0 || t->kind >= ARRAY_SIZE(ms_kind_fields))
+		return -EINVAL;
+	used = ms_kind_fields[t->kind];
+	if ((!(used & MS_FIELD_LEVEL) && t->level) ||
+	    (!(used & MS_FIELD_ORDER) && t->order) ||
+	    (!(used & MS_FIELD_THRESHOLD) && t->threshold) ||
+	    (!(used & MS_FIELD_REARM) && t->rearm) ||
+	    (!(used & MS_FIELD_STALL_FLAGS) && (t->flags & stall_flags)) ||
+	    (!(used & MS_FIELD_ZONE) && (t->flags & MEMSCOPE_TRIGF_ZONE)))
+		return -EINVAL;
+	if (!(t->flags & MEMSCOPE_TRIGF_ZONE) &&
+	    (t->node || memchr_inv(t->zone, 0, sizeof(t->zone))))
+		return -EINVAL;
+	return 0;
+}
+
 static int ms_trigger_validate(struct memscope_trigger *t, int *slot)
 {
 	const u32 known = MEMSCOPE_TRIGF_ZONE | MEMSCOPE_TRIGF_CLEAR |
 			  MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT;
-	bool zoned = t->flags & MEMSCOPE_TRIGF_ZONE;
+	int ret;
 
 	if (t->flags & ~known || t->reserved0 || t->reserved[0] || t->reserved[1])
 		return -EINVAL;
+	ret = ms_trigger_unused_fields(t);
+	if (ret)
+		return ret;
 	*slot = -1;
-	if (zoned) {
-		if (t->kind != MEMSCOPE_TRIG_LEVEL && t->kind != MEMSCOPE_TRIG_HEADROOM &&
-		    t->kind != MEMSCOPE_TRIG_ORDER)
-			return -EINVAL;
+	if (t->flags & MEMSCOPE_TRIGF_ZONE) {
 		*slot = ms_find_zone_slot(t);
 		if (*slot < 0)
 			return *slot;
@@ -173,10 +220,6 @@ static int ms_trigger_validate(struct memscope_trigger *t, int *slot)
 		if (t->order >= MAX_ORDER)
 			return -ERANGE;
 		break;
-	case MEMSCOPE_TRIG_OOM:
-		break;
-	default:
-		return -EINVAL;
 	}
 	return 0;
 }
@@ -214,6 +257,25 @@ static u64 ms_order_value(const struct ms_trigger *tr, const struct ms_snap *s)
 	return n;
 }
 
+/*
+ * The next trigger id of @sub, under sub->lock. Ids count up from 1; after
+ * 2^32 - 1 triggers on one file they wrap, skipping 0 and every id still
+ * in use, so that an id names one live trigger only.
+ */
+static u32 ms_next_trigger_id(struct ms_subscriber *sub)
+{
+	unsigned int i;
+	u32 id;
+
+	do {
+		id = ++sub->next_trigger_id;
+		for (i = 0; id && i < sub->nr_triggers; i++)
+			if (sub->triggers[i].t.id == id)
+				id = 0;
+	} while (!id);
+	return id;
+}
+
 int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 {
 	struct ms_trigger *tr;
@@ -228,9 +290,9 @@ int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 		spin_unlock_irqrestore(&sub->lock, flags);
 		return -ENOSPC;
 	}
+	t->id = ms_next_trigger_id(sub);
 	tr = &sub->triggers[sub->nr_triggers++];
 	memset(tr, 0, sizeof(*tr));
-	t->id = ++sub->next_trigger_id;
 	tr->t = *t;
 	tr->zone_slot = slot;
 	/* Event-like triggers count from now, not from load. */
@@ -648,21 +710,27 @@ static void ms_notify_workfn(struct work_struct *work)
 
 struct ms_subscriber *ms_subscriber_new(void)
 {
-	struct ms_subscriber *sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+	struct ms_subscriber *sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
 
 	if (!sub)
 		return NULL;
 	sub->max_triggers = READ_ONCE(max_triggers);
 	sub->ring_len = READ_ONCE(queue_len);
-	sub->triggers = kcalloc(sub->max_triggers, sizeof(*sub->triggers), GFP_KERNEL);
-	sub->ring = kcalloc(sub->ring_len, sizeof(*sub->ring), GFP_KERNEL);
+	/*
+	 * The opener sizes these (up to 640 KiB of queue): charged to its
+	 * memory cgroup, and vmalloc'ed when large so that an open under
+	 * pressure does not need a high-order block.
+	 */
+	sub->triggers = kvcalloc(sub->max_triggers, sizeof(*sub->triggers), GFP_KERNEL_ACCOUNT);
+	sub->ring = kvcalloc(sub->ring_len, sizeof(*sub->ring), GFP_KERNEL_ACCOUNT);
 	if (!sub->triggers || !sub->ring) {
-		kfree(sub->triggers);
-		kfree(sub->ring);
+		kvfree(sub->triggers);
+		kvfree(sub->ring);
 		kfree(sub);
 		return NULL;
 	}
 	spin_lock_init(&sub->lock);
+	mutex_init(&sub->read_mutex);
 	init_waitqueue_head(&sub->wait);
 	sub->pid = task_tgid_nr(current);
 	sub->uid = current_fsuid();
@@ -681,8 +749,9 @@ void ms_subscriber_free(struct ms_subscriber *sub)
 	list_del(&sub->node);
 	atomic_dec(&ms_nr_subscribers);
 	mutex_unlock(&ms_subs_mutex);
-	kfree(sub->triggers);
-	kfree(sub->ring);
+	mutex_destroy(&sub->read_mutex);
+	kvfree(sub->triggers);
+	kvfree(sub->ring);
 	kfree(sub);
 }
 

@@ -9,6 +9,7 @@
 
 #include <linux/fs.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/memscope.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -29,8 +30,14 @@ struct ms_trigger {
 	u64 fired_ns;		/* when the reported condition was first seen */
 };
 
+/*
+ * Lock nesting: read_mutex (one reader of the file at a time, held across
+ * peek, copy_to_user and consume) is taken before lock; lock is taken
+ * alone everywhere else.
+ */
 struct ms_subscriber {
 	struct list_head node;		/* on ms_subscribers, under ms_subs_mutex */
+	struct mutex read_mutex;	/* serializes read()s of this file */
 	spinlock_t lock;		/* everything below */
 	wait_queue_head_t wait;
 	struct fasync_struct *fasync;

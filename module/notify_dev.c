@@ -33,68 +33,90 @@ module_param(dev_gid, uint, 0444);
 MODULE_PARM_DESC(dev_gid, "group of /dev/memscope (default 0, root)");
 static unsigned int max_subscribers = 1024;
 module_param(max_subscribers, uint, 0644);
-MODULE_PARM_DESC(max_subscribers, "open /dev/memscope files in all (default 1024; more fail with ENFILE)");
+MODULE_PARM_DESC(max_subscribers, "open /dev/memscope files in all (default 1024; more fail with ENFILE; the last 8 are kept for CAP_SYS_RESOURCE)");
 static unsigned int max_per_uid = 64;
 module_param(max_per_uid, uint, 0644);
 MODULE_PARM_DESC(max_per_uid, "open /dev/memscope files per user without CAP_SYS_RESOURCE (default 64; more fail with EMFILE)");
 
+/*
+ * Slots of max_subscribers that only CAP_SYS_RESOURCE holders may take:
+ * with dev_mode opening the device to other users, a flood of their opens
+ * must not lock the supervisor out.
+ */
+#define MS_PRIVILEGED_SLOTS	8
+
 static DEFINE_MUTEX(ms_open_mutex);
 static unsigned int ms_open_count;
 
+/*
+ * Open files per uid, under ms_open_mutex. An entry lives while its uid
+ * has a file open: few users open the device, and none is remembered
+ * after its last close.
+ */
 struct ms_uid_count {
+	struct list_head node;
 	kuid_t uid;
 	unsigned int n;
 };
 
-/* Opens per uid: a short list, since few users open the device. */
-static struct ms_uid_count *ms_uids;
-static unsigned int ms_nr_uids;
+static LIST_HEAD(ms_uids);
 
-static struct ms_uid_count *ms_uid_slot(kuid_t uid, bool create)
+static struct ms_uid_count *ms_uid_find(kuid_t uid)
 {
-	struct ms_uid_count *grown;
-	unsigned int i;
+	struct ms_uid_count *uc;
 
-	for (i = 0; i < ms_nr_uids; i++)
-		if (uid_eq(ms_uids[i].uid, uid))
-			return &ms_uids[i];
-	if (!create)
-		return NULL;
-	grown = krealloc(ms_uids, (ms_nr_uids + 1) * sizeof(*ms_uids), GFP_KERNEL);
-	if (!grown)
-		return NULL;
-	ms_uids = grown;
-	ms_uids[ms_nr_uids].uid = uid;
-	ms_uids[ms_nr_uids].n = 0;
-	return &ms_uids[ms_nr_uids++];
+	list_for_each_entry(uc, &ms_uids, node)
+		if (uid_eq(uc->uid, uid))
+			return uc;
+	return NULL;
+}
+
+/* The limits an opener meets: 0 or the errno open() returns. */
+static int ms_open_allowed(bool privileged, const struct ms_uid_count *uc)
+{
+	unsigned int max = READ_ONCE(max_subscribers);
+
+	if (ms_open_count >= max)
+		return -ENFILE;
+	if (privileged)
+		return 0;
+	if (uc && uc->n >= READ_ONCE(max_per_uid))
+		return -EMFILE;
+	/* At most half of a small limit is held back. */
+	if (ms_open_count + min(max / 2, MS_PRIVILEGED_SLOTS) >= max)
+		return -ENFILE;
+	return 0;
 }
 
 static int ms_dev_open(struct inode *inode, struct file *file)
 {
-	bool limited = !capable(CAP_SYS_RESOURCE);
+	bool privileged = capable(CAP_SYS_RESOURCE);
+	struct ms_uid_count *uc, *fresh = NULL;
 	struct ms_subscriber *sub;
-	struct ms_uid_count *uc;
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&ms_open_mutex);
-	if (ms_open_count >= READ_ONCE(max_subscribers)) {
-		ret = -ENFILE;
+	uc = ms_uid_find(current_fsuid());
+	ret = ms_open_allowed(privileged, uc);
+	if (ret)
 		goto out;
-	}
-	uc = ms_uid_slot(current_fsuid(), true);
 	if (!uc) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (limited && uc->n >= READ_ONCE(max_per_uid)) {
-		ret = -EMFILE;
-		goto out;
+		fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+		if (!fresh) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		fresh->uid = current_fsuid();
+		uc = fresh;
 	}
 	sub = ms_subscriber_new();
 	if (!sub) {
+		kfree(fresh);
 		ret = -ENOMEM;
 		goto out;
 	}
+	if (fresh)
+		list_add(&fresh->node, &ms_uids);
 	uc->n++;
 	ms_open_count++;
 	file->private_data = sub;
@@ -110,42 +132,62 @@ static int ms_dev_release(struct inode *inode, struct file *file)
 	struct ms_uid_count *uc;
 
 	mutex_lock(&ms_open_mutex);
-	uc = ms_uid_slot(sub->uid, false);
-	if (uc && uc->n)
-		uc->n--;
+	uc = ms_uid_find(sub->uid);
+	if (uc && !--uc->n) {
+		list_del(&uc->node);
+		kfree(uc);
+	}
 	ms_open_count--;
 	mutex_unlock(&ms_open_mutex);
 	ms_subscriber_free(sub);
 	return 0;
 }
 
-static ssize_t ms_dev_read(struct file *file, char __user *buf, size_t count,
-			   loff_t *ppos)
+/*
+ * Move the queued records that fit in @count bytes to the reader. The
+ * caller holds sub->read_mutex: between peek and consume no other reader
+ * of this file (a thread, a dup(), a forked child) may take the same
+ * record. Returns the bytes copied, or -EFAULT if none could be.
+ */
+static ssize_t ms_dev_copy_records(struct ms_subscriber *sub, char __user *buf, size_t count)
 {
-	struct ms_subscriber *sub = file->private_data;
 	struct memscope_event ev;
 	size_t done = 0;
-	int ret;
 
-	if (count < sizeof(ev))
-		return -EINVAL;
-	while (done + sizeof(ev) <= count) {
-		if (!ms_subscriber_peek(sub, &ev)) {
-			if (done)
-				break;
-			if (file->f_flags & O_NONBLOCK)
-				return -EAGAIN;
-			ret = wait_event_interruptible(sub->wait, READ_ONCE(sub->count));
-			if (ret)
-				return ret;
-			continue;
-		}
+	while (done + sizeof(ev) <= count && ms_subscriber_peek(sub, &ev)) {
 		if (copy_to_user(buf + done, &ev, sizeof(ev)))
 			return done ? done : -EFAULT;
 		ms_subscriber_consume(sub, &ev);
 		done += sizeof(ev);
 	}
 	return done;
+}
+
+static ssize_t ms_dev_read(struct file *file, char __user *buf, size_t count,
+			   loff_t *ppos)
+{
+	struct ms_subscriber *sub = file->private_data;
+	ssize_t ret;
+
+	if (count < sizeof(struct memscope_event))
+		return -EINVAL;
+	for (;;) {
+		/* Wait unlocked: a blocked reader must not hold off the others. */
+		if (!(file->f_flags & O_NONBLOCK)) {
+			ret = wait_event_interruptible(sub->wait, READ_ONCE(sub->count));
+			if (ret)
+				return ret;
+		}
+		if (mutex_lock_interruptible(&sub->read_mutex))
+			return -ERESTARTSYS;
+		ret = ms_dev_copy_records(sub, buf, count);
+		mutex_unlock(&sub->read_mutex);
+		/* Another reader may have emptied the queue since the wake-up. */
+		if (ret)
+			return ret;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+	}
 }
 
 static __poll_t ms_dev_poll(struct file *file, poll_table *wait)
@@ -199,6 +241,7 @@ static ssize_t ms_dev_write(struct file *file, const char __user *ubuf,
 static long ms_ioctl_add(struct ms_subscriber *sub, void __user *uarg)
 {
 	struct memscope_trigger t;
+	u32 __user *u_id;
 	u32 usize;
 	int ret;
 
@@ -213,11 +256,19 @@ static long ms_ioctl_add(struct ms_subscriber *sub, void __user *uarg)
 	if (ret)
 		return ret;
 	t.size = sizeof(t);
+	u_id = (u32 __user *)(uarg + offsetof(struct memscope_trigger, id));
+	/*
+	 * The id must reach the caller, or the trigger could never be
+	 * deleted: find out before the trigger goes live (and may fire) that
+	 * the field can be written. Only an unmap by another thread between
+	 * here and the second write leaves the undo below to do.
+	 */
+	if (put_user(0, u_id))
+		return -EFAULT;
 	ret = ms_subscriber_add(sub, &t);
 	if (ret)
 		return ret;
-	if (put_user(t.id, (u32 __user *)(uarg + offsetof(struct memscope_trigger, id)))) {
-		/* A trigger the caller cannot name could never be deleted. */
+	if (put_user(t.id, u_id)) {
 		ms_subscriber_del(sub, t.id);
 		return -EFAULT;
 	}
@@ -357,7 +408,4 @@ int ms_notify_dev_init(struct dentry *dir)
 void ms_notify_dev_exit(void)
 {
 	misc_deregister(&ms_miscdev);
-	kfree(ms_uids);
-	ms_uids = NULL;
-	ms_nr_uids = 0;
 }

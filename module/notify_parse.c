@@ -102,11 +102,18 @@ static const struct ms_tok *ms_next(struct ms_toks *tk)
 struct ms_unit {
 	const char *name;
 	__u64 mult;
+	__u64 max;	/* the largest number this unit scales without overflow */
 };
 
+/*
+ * Each unit's maximum is written out as a division of two constants, done
+ * by the compiler: at run time this file divides no 64-bit value, which on
+ * 32-bit ARM would need libgcc's __aeabi_uldivmod (the kernel has none).
+ */
 static int ms_number(const struct ms_tok *t, const struct ms_unit *units,
 		     __u64 *out)
 {
+	const __u64 max_tens = ~0ULL / 10, max_last = ~0ULL % 10;
 	__u64 v = 0;
 	size_t i = 0;
 
@@ -115,7 +122,7 @@ static int ms_number(const struct ms_tok *t, const struct ms_unit *units,
 	while (i < t->len && t->s[i] >= '0' && t->s[i] <= '9') {
 		unsigned int d = t->s[i] - '0';
 
-		if (v > (~0ULL - d) / 10)
+		if (v > max_tens || (v == max_tens && d > max_last))
 			return -ERANGE;
 		v = v * 10 + d;
 		i++;
@@ -126,7 +133,7 @@ static int ms_number(const struct ms_tok *t, const struct ms_unit *units,
 		size_t l = strlen(units->name);
 
 		if (t->len - i == l && !memcmp(t->s + i, units->name, l)) {
-			if (units->mult && v > ~0ULL / units->mult)
+			if (v > units->max)
 				return -ERANGE;
 			*out = v * units->mult;
 			return 0;
@@ -135,15 +142,17 @@ static int ms_number(const struct ms_tok *t, const struct ms_unit *units,
 	return -EINVAL;
 }
 
-static const struct ms_unit ms_plain[] = { { "", 1 }, { NULL, 0 } };
+static const struct ms_unit ms_plain[] = { { "", 1, ~0ULL }, { NULL, 0, 0 } };
 static const struct ms_unit ms_sizes[] = {
-	{ "", 1 }, { "K", 1ULL << 10 }, { "M", 1ULL << 20 }, { "G", 1ULL << 30 },
-	{ NULL, 0 },
+	{ "", 1, ~0ULL }, { "K", 1ULL << 10, ~0ULL >> 10 },
+	{ "M", 1ULL << 20, ~0ULL >> 20 }, { "G", 1ULL << 30, ~0ULL >> 30 },
+	{ NULL, 0, 0 },
 };
 
 static const struct ms_unit ms_durations[] = {
-	{ "", 1000000ULL }, { "ns", 1 }, { "us", 1000ULL }, { "ms", 1000000ULL },
-	{ "s", 1000000000ULL }, { NULL, 0 },
+	{ "", 1000000ULL, ~0ULL / 1000000ULL }, { "ns", 1, ~0ULL },
+	{ "us", 1000ULL, ~0ULL / 1000ULL }, { "ms", 1000000ULL, ~0ULL / 1000000ULL },
+	{ "s", 1000000000ULL, ~0ULL / 1000000000ULL }, { NULL, 0, 0 },
 };
 
 static int ms_small(struct ms_toks *tk, __u64 max, __u32 *out)

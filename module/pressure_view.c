@@ -57,9 +57,12 @@ static void ms_show_pct(struct seq_file *m, const char *name, long pages,
 			unsigned long managed)
 {
 	s64 tenths = managed ? div64_s64((s64)pages * 1000, managed) : 0;
+	u32 tenth;
+	u64 whole;
 
-	seq_printf(m, " %s=%s%lld.%lld", name, tenths < 0 ? "-" : "",
-		   abs(tenths) / 10, abs(tenths) % 10);
+	/* div_u64_rem(): a plain 64-bit '/' would need libgcc on 32-bit ARM. */
+	whole = div_u64_rem(tenths < 0 ? -tenths : tenths, 10, &tenth);
+	seq_printf(m, " %s=%s%llu.%u", name, tenths < 0 ? "-" : "", whole, tenth);
 }
 
 static void ms_show_system(struct seq_file *m, const struct ms_pressure *p, u64 now)

@@ -183,6 +183,9 @@ TEST(ioctl_add_sizes_and_fields)
 	EXPECT_EQ(-1, ioctl(fd, MEMSCOPE_IOC_ADD, &t));
 	EXPECT_EQ(ENOENT, errno);
 	t.flags = 0;
+	/* ORDER uses neither a level nor, without the flag, a zone. */
+	memset(t.zone, 0, sizeof(t.zone));
+	t.level = 0;
 	t.kind = MEMSCOPE_TRIG_ORDER;
 	t.order = 64;
 	t.threshold = 1;
