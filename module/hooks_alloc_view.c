@@ -218,8 +218,11 @@ static int ms_alloc_open(struct inode *inode, struct file *file)
 static ssize_t ms_alloc_write(struct file *file, const char __user *buf,
 			      size_t len, loff_t *ppos)
 {
-	/* Every reader shares the mark: setting it is an administrator's job. */
-	if (!capable(CAP_SYS_ADMIN))
+	/*
+	 * Every reader shares the mark: setting it is an administrator's job,
+	 * judged by the credentials the file was opened with.
+	 */
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
 	mutex_lock(&ms_alloc_lock);
 	ms_page_sum(ms_alloc_mark);

@@ -136,7 +136,7 @@ static ssize_t ms_reclaim_write(struct file *file, const char __user *buf,
 				size_t len, loff_t *ppos)
 {
 	/* Every reader shares the mark: setting it is an administrator's job. */
-	if (!capable(CAP_SYS_ADMIN))
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
 	mutex_lock(&ms_reclaim_lock);
 	ms_reclaim_sum(ms_rv_mark);

@@ -244,7 +244,7 @@ static ssize_t ms_slab_write(struct file *file, const char __user *buf,
 	bool truncated;
 
 	/* Every reader shares the mark: setting it is an administrator's job. */
-	if (!capable(CAP_SYS_ADMIN))
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
 	mutex_lock(&ms_sv_lock);
 	ms_sv_nrows = ms_slab_merge_caches(ms_sv_rows, ms_sv_nrows, MS_SLAB_ROWS,

@@ -185,7 +185,7 @@ static ssize_t ms_pressure_write(struct file *file, const char __user *ubuf,
 	char buf[8];
 
 	/* The marks are everyone's: resetting them is an administrator's job. */
-	if (!capable(CAP_SYS_ADMIN))
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
 	if (len == 0 || len >= sizeof(buf))
 		return -EINVAL;

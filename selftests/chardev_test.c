@@ -12,6 +12,8 @@
  *   EINVAL, as Documentation/ABI/testing/dev-memscope says.
  * - An ADD whose id cannot be handed back fails with EFAULT and leaves no
  *   trigger and no record.
+ * - The debugfs mark writes check the credentials the file was opened
+ *   with (a descriptor handed to a privileged process gains nothing).
  * - When dev_mode opens the device to other users, their opens cannot
  *   take the last slots of max_subscribers: a CAP_SYS_RESOURCE holder (the
  *   supervisor) still opens it.
@@ -22,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
@@ -32,6 +35,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -373,6 +377,86 @@ TEST(add_that_cannot_return_its_id_leaves_nothing)
 	EXPECT_EQ(0, st.queued);
 	close(fd);
 	munmap(t, page);
+}
+
+/* In a child: uid 0 without any capability. */
+static int drop_all_caps(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	return syscall(SYS_capset, &h, d);
+}
+
+/*
+ * The mark files check the credentials the file was opened with, not the
+ * writer's: a descriptor opened without CAP_SYS_ADMIN and handed to a
+ * privileged process (SCM_RIGHTS, or as its stdout) cannot set a mark
+ * through it, and one opened with the capability keeps working after the
+ * writer dropped it.
+ */
+TEST(mark_writes_check_the_openers_credentials)
+{
+	const char *path = MS_DEBUGFS "/alloc";
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	int sv[2], fd, status;
+	char byte = 0;
+	pid_t child;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		if (drop_all_caps())
+			_exit(200);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			_exit(100 + errno % 100);
+		iov = (struct iovec){ .iov_base = &byte, .iov_len = 1 };
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : 201);
+	}
+	iov = (struct iovec){ .iov_base = &byte, .iov_len = 1 };
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	ASSERT_EQ(1, recvmsg(sv[0], &msg, 0));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	cm = CMSG_FIRSTHDR(&msg);
+	ASSERT_TRUE(cm != NULL);
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	/* This process has CAP_SYS_ADMIN; the file's opener had none. */
+	EXPECT_EQ(-1, write(fd, "mark\n", 5));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* Opened with the capability, written after dropping it. */
+	fd = open(path, O_WRONLY);
+	ASSERT_GE(fd, 0);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child)
+		_exit(drop_all_caps() ? 200 : write(fd, "mark\n", 5) == 5 ? 0 : errno);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(fd);
 }
 
 static int opens_as_user(int max_fds, int *fds, int *err)
