@@ -116,7 +116,7 @@ TEST(concurrent_readers_get_each_record_once)
 	pid_t child;
 	int fd, status;
 
-	ASSERT_NE(MAP_FAILED, seen);
+	ASSERT_TRUE(seen != MAP_FAILED);
 	fd = open(DEV, O_RDWR | O_NONBLOCK);
 	ASSERT_GE(fd, 0);
 	for (int i = 0; i < READERS; i++)
@@ -230,7 +230,7 @@ TEST(reader_stuck_in_copy_keeps_its_record)
 	ASSERT_GE(uffd, 0);
 	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
 	area = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, area);
+	ASSERT_TRUE(area != MAP_FAILED);
 	reg.range.start = (unsigned long)area;
 	reg.range.len = page;
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
@@ -362,7 +362,7 @@ TEST(add_that_cannot_return_its_id_leaves_nothing)
 	int fd;
 
 	t = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, t);
+	ASSERT_TRUE(t != MAP_FAILED);
 	*t = trig(MEMSCOPE_TRIG_AVAILABLE);
 	t->threshold = 1ULL << 40;	/* below 1 TiB: true at once */
 	ASSERT_EQ(0, mprotect(t, page, PROT_READ));
