@@ -24,6 +24,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -91,14 +92,24 @@ struct ms_snap {
 
 static struct ms_snap ms_snap;	/* only the (non-reentrant) work uses it */
 
-static void ms_notify_workfn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(ms_notify_work, ms_notify_workfn);
+/*
+ * Records are made and readers woken by a kthread worker of our own at
+ * SCHED_FIFO (sched_set_fifo_low(), as PSI's psimon): on a uniprocessor
+ * kernel without preemption a runaway in reclaim keeps the CPU until its
+ * next cond_resched(), where a real-time thread gets it but a normal
+ * kworker may wait behind the runaway until the OOM killer has run. On
+ * versatilepb 32M a system_highpri_wq item built the critical record only
+ * after the OOM level in 1 of 14 runaway rounds.
+ */
+static struct kthread_worker *ms_notify_worker;
+static void ms_notify_workfn(struct kthread_work *work);
+static DEFINE_KTHREAD_DELAYED_WORK(ms_notify_work, ms_notify_workfn);
 
 void ms_notify_kick(void)
 {
 	/* IRQ-safe; nothing to do (and nothing set up) without subscribers. */
 	if (atomic_read(&ms_nr_subscribers))
-		mod_delayed_work(system_highpri_wq, &ms_notify_work, 0);
+		kthread_mod_delayed_work(ms_notify_worker, &ms_notify_work, 0);
 }
 
 static u64 ms_pages_to_bytes(unsigned long pages)
@@ -676,7 +687,7 @@ static void ms_take_snapshot(struct ms_snap *s)
 	}
 }
 
-static void ms_notify_workfn(struct work_struct *work)
+static void ms_notify_workfn(struct kthread_work *work)
 {
 	struct ms_subscriber *sub;
 	u64 next_due = U64_MAX;
@@ -703,8 +714,8 @@ static void ms_notify_workfn(struct work_struct *work)
 		u64 now = ktime_get_ns();
 		u64 delay = next_due > now ? next_due - now : 0;
 
-		queue_delayed_work(system_highpri_wq, &ms_notify_work,
-				   nsecs_to_jiffies(delay) + 1);
+		kthread_mod_delayed_work(ms_notify_worker, &ms_notify_work,
+					 nsecs_to_jiffies(delay) + 1);
 	}
 }
 
@@ -769,13 +780,24 @@ int ms_notify_init(struct dentry *dir)
 {
 	ms_snap.nr_zones = ms_pressure.nr_zones;
 	ms_snap.zones = kcalloc(ms_snap.nr_zones, sizeof(*ms_snap.zones), GFP_KERNEL);
-	return ms_snap.zones ? 0 : -ENOMEM;
+	if (!ms_snap.zones)
+		return -ENOMEM;
+	ms_notify_worker = kthread_create_worker(0, "memscope_notify");
+	if (IS_ERR(ms_notify_worker)) {
+		kfree(ms_snap.zones);
+		ms_snap.zones = NULL;
+		return PTR_ERR(ms_notify_worker);
+	}
+	sched_set_fifo_low(ms_notify_worker->task);
+	return 0;
 }
 
 /* After the device is gone: no subscriber is left to kick the work. */
 void ms_notify_exit(void)
 {
-	cancel_delayed_work_sync(&ms_notify_work);
+	kthread_cancel_delayed_work_sync(&ms_notify_work);
+	kthread_destroy_worker(ms_notify_worker);
+	ms_notify_worker = NULL;
 	kfree(ms_snap.zones);
 	ms_snap.zones = NULL;
 }
