@@ -134,78 +134,91 @@ static struct ms_alloc_zone *find_zone(struct ms_alloc *v, int node, const char 
 
 /*
  * NBLOCKS blocks of order k: NBLOCKS allocations at order k (in their
- * zone, as Unmovable) since the mark, then NBLOCKS frees.
+ * zone, as Unmovable) since the mark, then NBLOCKS frees. Once on each
+ * CPU in turn: every CPU's counters are summed exactly once.
  */
 TEST_F(helper, known_blocks_are_counted)
 {
 	bool exact = false;
-	int k, round, node = -1;
+	int k, round, node = -1, cpu, pinned = 0;
 	char zone[16] = "?", cmd[32];
 
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	ms_oracle("memscope_test known allocations");
 	k = test_order(&a);
 	snprintf(cmd, sizeof(cmd), "hk_pages %d %d", NBLOCKS, k);
-	for (round = 0; round < ROUNDS && !exact; round++) {
-		struct ms_alloc_zone *z;
+	for (cpu = 0; cpu < sysconf(_SC_NPROCESSORS_CONF); cpu++) {
+		if (ms_pin_cpu(cpu))
+			continue;	/* offline */
+		pinned++;
+		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
+			struct ms_alloc_zone *z;
 
-		ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
-		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
-		ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
-		ASSERT_EQ(0, helper_block_zone(&node, zone));
-		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
-		ASSERT_EQ(0, ms_read_alloc(ALLOC, &b));
-		z = find_zone(&a, node, zone);
-		ASSERT_TRUE(z != NULL) TH_LOG("no zone row for node %d %s", node, zone);
+			ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
+			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
+			ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
+			ASSERT_EQ(0, helper_block_zone(&node, zone));
+			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
+			ASSERT_EQ(0, ms_read_alloc(ALLOC, &b));
+			z = find_zone(&a, node, zone);
+			ASSERT_TRUE(z != NULL) TH_LOG("no zone row for node %d %s", node, zone);
 
-		TH_LOG("round %d order %d: allocs %llu (zone %s %llu, Unmovable %llu), frees %llu then %llu",
-		       round, k, a.allocs[1][k], zone, z->alloc[1][k], a.mt[1][0][k],
-		       a.frees[1][k], b.frees[1][k]);
-		/* Never fewer than the helper's, on any machine. */
-		ASSERT_GE(a.allocs[1][k], NBLOCKS);
-		ASSERT_GE(z->alloc[1][k], NBLOCKS);
-		ASSERT_GE(a.mt[1][0][k], NBLOCKS);
-		ASSERT_GE(b.frees[1][k] - a.frees[1][k], NBLOCKS);
-		exact = a.allocs[1][k] == NBLOCKS && z->alloc[1][k] == NBLOCKS &&
-			a.mt[1][0][k] == NBLOCKS && a.frees[1][k] == 0 &&
-			b.frees[1][k] == NBLOCKS && b.allocs[1][k] == NBLOCKS;
+			TH_LOG("cpu %d round %d order %d: allocs %llu (zone %s %llu, Unmovable %llu), frees %llu then %llu",
+			       cpu, round, k, a.allocs[1][k], zone, z->alloc[1][k], a.mt[1][0][k],
+			       a.frees[1][k], b.frees[1][k]);
+			/* Never fewer than the helper's, on any machine. */
+			ASSERT_GE(a.allocs[1][k], NBLOCKS);
+			ASSERT_GE(z->alloc[1][k], NBLOCKS);
+			ASSERT_GE(a.mt[1][0][k], NBLOCKS);
+			ASSERT_GE(b.frees[1][k] - a.frees[1][k], NBLOCKS);
+			exact = a.allocs[1][k] == NBLOCKS && z->alloc[1][k] == NBLOCKS &&
+				a.mt[1][0][k] == NBLOCKS && a.frees[1][k] == 0 &&
+				b.frees[1][k] == NBLOCKS && b.allocs[1][k] == NBLOCKS;
+		}
+		ASSERT_TRUE(exact) TH_LOG("cpu %d: no exact round in %d", cpu, ROUNDS);
 	}
-	ASSERT_TRUE(exact) TH_LOG("no exact round in %d", ROUNDS);
+	ASSERT_GT(pinned, 0);
 }
 
 /*
  * Take every free block of the top order without reclaim, then one more:
- * that request fails, and it is a __GFP_NOWARN one.
+ * that request fails, and it is a __GFP_NOWARN one. Once on each CPU.
  */
 TEST_F(helper, failed_allocation_is_counted)
 {
 	bool exact = false;
 	unsigned int taken = 0;
-	int top, round;
+	int top, round, cpu, pinned = 0;
 	char cmd[32], *list;
 
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	ms_oracle("memscope_test known allocations");
 	top = a.norders - 1;
 	snprintf(cmd, sizeof(cmd), "hk_fail %d", top);
-	for (round = 0; round < ROUNDS && !exact; round++) {
-		ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
-		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
-		ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
-		list = ms_slurp(MS_HELPER_CTL);
-		ASSERT_TRUE(list != NULL);
-		ASSERT_EQ(1, sscanf(strstr(list, "hk_last"), "hk_last hk_fail %*d %u", &taken));
-		free(list);
-		TH_LOG("round %d order %d: helper took %u then failed; fails %llu (nowarn %llu), allocs %llu, frees %llu",
-		       round, top, taken, a.fails[1][top], a.fails_nowarn[1][top],
-		       a.allocs[1][top], a.frees[1][top]);
-		ASSERT_GE(a.fails[1][top], 1);
-		ASSERT_GE(a.fails_nowarn[1][top], 1);
-		ASSERT_GE(a.allocs[1][top], taken);
-		exact = a.fails[1][top] == 1 && a.fails_nowarn[1][top] == 1 &&
-			a.allocs[1][top] == taken && a.frees[1][top] == taken;
+	for (cpu = 0; cpu < sysconf(_SC_NPROCESSORS_CONF); cpu++) {
+		if (ms_pin_cpu(cpu))
+			continue;	/* offline */
+		pinned++;
+		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
+			ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
+			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
+			ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
+			list = ms_slurp(MS_HELPER_CTL);
+			ASSERT_TRUE(list != NULL);
+			ASSERT_EQ(1, sscanf(strstr(list, "hk_last"), "hk_last hk_fail %*d %u", &taken));
+			free(list);
+			TH_LOG("cpu %d round %d order %d: helper took %u then failed; fails %llu (nowarn %llu), allocs %llu, frees %llu",
+			       cpu, round, top, taken, a.fails[1][top], a.fails_nowarn[1][top],
+			       a.allocs[1][top], a.frees[1][top]);
+			ASSERT_GE(a.fails[1][top], 1);
+			ASSERT_GE(a.fails_nowarn[1][top], 1);
+			ASSERT_GE(a.allocs[1][top], taken);
+			exact = a.fails[1][top] == 1 && a.fails_nowarn[1][top] == 1 &&
+				a.allocs[1][top] == taken && a.frees[1][top] == taken;
+		}
+		ASSERT_TRUE(exact) TH_LOG("cpu %d: no exact round in %d", cpu, ROUNDS);
 	}
-	ASSERT_TRUE(exact) TH_LOG("no exact round in %d", ROUNDS);
+	ASSERT_GT(pinned, 0);
 }
 
 /* A new mark restarts "since mark"; "since load" does not move back. */
@@ -292,6 +305,7 @@ TEST_F(helper, params_at_load_time)
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
+	ms_oracle("memscope_test known allocations");
 	EXPECT_FALSE(a.st.on);
 	EXPECT_EQ(0, sum_orders(a.allocs[0], a.norders));
 
@@ -418,11 +432,15 @@ static long pcp_high_max(void)
  * Blocks drained from the per-CPU lists, and fallbacks to another
  * migratetype, caused on purpose, and the kernel's trace of both events
  * as the oracle:
- *  - fallbacks: every free block of the top order taken as Unmovable
- *    (hk_fail), then as Movable (alloc_movable until it fails), each sweep
- *    given back before the next. Each free block belongs to one of the
- *    two sides, so one of the sweeps must take a block of the other's
- *    (an mm_page_alloc_extfrag), whatever earlier tests left;
+ *  - fallbacks: before the window, every free block of the top order is
+ *    taken as Movable and given back, which leaves them on the Movable
+ *    lists whatever earlier tests left (a whole pageblock taken from
+ *    another migratetype changes owner); in the window, every free block
+ *    of the order below is taken as Unmovable (hk_fail): once the
+ *    Unmovable lists are empty, the allocator steals a top-order Movable
+ *    block (an mm_page_alloc_extfrag with alloc_order below
+ *    fallback_order, Unmovable from Movable). Asymmetric on purpose: a
+ *    view with the orders or the migratetypes swapped never agrees;
  *  - drains: more order-0 pages than any per-CPU list's high mark, then
  *    freed: once this CPU's list is over its high mark, batches go back to
  *    the buddy lists (free_pcppages_bulk(), one mm_page_pcpu_drain per
@@ -471,14 +489,14 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 	ms_oracle("tracefs kmem:mm_page_pcpu_drain, kmem:mm_page_alloc_extfrag");
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &x0));
 	top = x0.norders - 1;
-	snprintf(fail, sizeof(fail), "hk_fail %d", top);
+	snprintf(fail, sizeof(fail), "hk_fail %d", top - 1);
 	snprintf(pages, sizeof(pages), "hk_pages %ld 0", npages);
 	for (round = 0; round < TRACE_ROUNDS && !same; round++) {
+		swept = movable_sweep(top);
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &x0));
 		ASSERT_EQ(0, read_extfrag_mt(&m0));
 		ASSERT_EQ(0, ms_trace_on(true));
 		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, fail));
-		swept = movable_sweep(top);
 		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, pages));
 		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 		ASSERT_EQ(0, ms_trace_on(false));
@@ -487,8 +505,8 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 		ASSERT_EQ(0, ms_trace_lost()) TH_LOG("trace buffer too small");
 		ASSERT_EQ(0, count_trace(&t));
 		same = same_as_trace(&x0, &x1, &m0, &m1, &t);
-		TH_LOG("round %d: %d movable order-%d block(s), %ld pages (high %ld); traced %llu drained, %llu fallbacks; memscope %s",
-		       round, swept, top, npages, high, t.ndrained, t.nextfrag,
+		TH_LOG("round %d: %d movable order-%d block(s) before; %s, %ld pages (high %ld); traced %llu drained, %llu fallbacks; memscope %s",
+		       round, swept, top, fail, npages, high, t.ndrained, t.nextfrag,
 		       same ? "agrees" : "differs");
 		/* What the workload must cause, whatever the noise. */
 		ASSERT_GT(t.ndrained, 0);
@@ -504,6 +522,11 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 			if (m1.n[am][fm] - m0.n[am][fm] || t.mt[am][fm])
 				TH_LOG("extfrag_mt %d<-%d: %llu, traced %llu", am, fm,
 				       m1.n[am][fm] - m0.n[am][fm], t.mt[am][fm]);
+	for (int o = 0; o < x1.norders; o++)
+		for (int f = 0; f < x1.norders; f++)
+			if (x1.extfrag[0][o][f] - x0.extfrag[0][o][f] || t.extfrag[o][f])
+				TH_LOG("extfrag order %d<-%d: %llu, traced %llu", o, f,
+				       x1.extfrag[0][o][f] - x0.extfrag[0][o][f], t.extfrag[o][f]);
 	ASSERT_TRUE(same) TH_LOG("no round in %d agreed", TRACE_ROUNDS);
 }
 

@@ -247,43 +247,50 @@ TEST_F(helper, kmalloc_class_is_counted)
 	long long cache_size = kmalloc_cache_size();
 	struct ms_slab_kclass *k;
 	bool exact = false, others;
+	int round, cpu, pinned = 0;
 	char cmd[32];
-	int round;
 
 	ASSERT_GE(cache_size, KSIZE) TH_LOG("no object size for kmalloc-512");
 	cls = kmalloc_class_of(cache_size);
 	ms_oracle("memscope_test known allocations, kmalloc-512 object size");
 	TH_LOG("kmalloc-512 objects are %lld bytes: class %llu", cache_size, cls);
 	snprintf(cmd, sizeof(cmd), "hk_kmalloc %d %d", NKMALLOC, KSIZE);
-	for (round = 0; round < ROUNDS && !exact; round++) {
-		ASSERT_EQ(0, ms_fd_write(self->view, "mark"));
-		ASSERT_EQ(0, ms_fd_write(self->ctl, cmd));
-		ASSERT_EQ(0, ms_read_slab(ms_fd_view(self->view), &s));
-		k = ms_slab_kclass_find(&s, cls);
-		ASSERT_TRUE(k != NULL) TH_LOG("no row for class %llu", cls);
-		allocs = k->allocs[1];
-		/* Counted once: no other class moved by as many. */
-		others = false;
-		for (int i = 0; i < s.nkclasses; i++)
-			others |= s.kc[i].bytes != cls && s.kc[i].allocs[1] >= NKMALLOC;
-		/* The helper's call site, exact on any machine: nobody else's. */
-		site_allocs = helper_site_allocs(cls);
-		EXPECT_EQ(NKMALLOC, site_allocs) TH_LOG("class %llu: helper call site allocs %llu",
-						       cls, site_allocs);
-		ASSERT_EQ(0, ms_fd_write(self->ctl, "hk_kfree"));
-		ASSERT_EQ(0, ms_read_slab(ms_fd_view(self->view), &s));
-		k = ms_slab_kclass_find(&s, cls);
-		ASSERT_TRUE(k != NULL);
-		frees = k->frees[1];
-		TH_LOG("round %d class %llu: %llu allocs, then %llu frees", round, cls,
-		       allocs, frees);
-		ASSERT_GE(allocs, NKMALLOC);
-		ASSERT_GE(frees, NKMALLOC);
-		exact = allocs == NKMALLOC && frees == NKMALLOC && k->allocs[1] == NKMALLOC &&
-			!others;
+	/* Once on each CPU: every CPU's counters are summed exactly once. */
+	for (cpu = 0; cpu < sysconf(_SC_NPROCESSORS_CONF); cpu++) {
+		if (ms_pin_cpu(cpu))
+			continue;	/* offline */
+		pinned++;
+		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
+			ASSERT_EQ(0, ms_fd_write(self->view, "mark"));
+			ASSERT_EQ(0, ms_fd_write(self->ctl, cmd));
+			ASSERT_EQ(0, ms_read_slab(ms_fd_view(self->view), &s));
+			k = ms_slab_kclass_find(&s, cls);
+			ASSERT_TRUE(k != NULL) TH_LOG("no row for class %llu", cls);
+			allocs = k->allocs[1];
+			/* Counted once: no other class moved by as many. */
+			others = false;
+			for (int i = 0; i < s.nkclasses; i++)
+				others |= s.kc[i].bytes != cls && s.kc[i].allocs[1] >= NKMALLOC;
+			/* The helper's call site, exact on any machine: nobody else's. */
+			site_allocs = helper_site_allocs(cls);
+			EXPECT_EQ(NKMALLOC, site_allocs) TH_LOG("class %llu: helper call site allocs %llu",
+							       cls, site_allocs);
+			ASSERT_EQ(0, ms_fd_write(self->ctl, "hk_kfree"));
+			ASSERT_EQ(0, ms_read_slab(ms_fd_view(self->view), &s));
+			k = ms_slab_kclass_find(&s, cls);
+			ASSERT_TRUE(k != NULL);
+			frees = k->frees[1];
+			TH_LOG("cpu %d round %d class %llu: %llu allocs, then %llu frees", cpu, round,
+			       cls, allocs, frees);
+			ASSERT_GE(allocs, NKMALLOC);
+			ASSERT_GE(frees, NKMALLOC);
+			exact = allocs == NKMALLOC && frees == NKMALLOC && k->allocs[1] == NKMALLOC &&
+				!others;
+		}
+		ASSERT_TRUE(exact) TH_LOG("cpu %d: no quiet round in %d: last %llu allocs, %llu frees",
+					  cpu, ROUNDS, allocs, frees);
 	}
-	ASSERT_TRUE(exact) TH_LOG("no quiet round in %d: last %llu allocs, %llu frees",
-				  ROUNDS, allocs, frees);
+	ASSERT_GT(pinned, 0);
 }
 
 /* hooks_slab=N at run time: the helper's cache stops moving, then moves. */

@@ -326,6 +326,8 @@ unsigned long long ms_iomem_max_end(void);
  * other CPUs did nothing of the kind counted. 0 or -errno.
  */
 int ms_pin_one_cpu(void);
+/* Pins the calling task to CPU @cpu: 0, or -errno (offline: EINVAL). */
+int ms_pin_cpu(int cpu);
 
 /*
  * Trace events as an oracle: the kernel's own record of each tracepoint
