@@ -1473,9 +1473,16 @@ const char *ms_fd_view(int fd)
 	ssize_t n;
 
 	if (copy < 0) {
+		char tmpl[] = "/tmp/ms_viewXXXXXX";
+
+		/* memfd needs CONFIG_MEMFD_CREATE; else a file unlinked at once. */
 		copy = memfd_create("ms_view", 0);
-		if (copy < 0)
-			return NULL;
+		if (copy < 0) {
+			copy = mkstemp(tmpl);
+			if (copy < 0)
+				return NULL;
+			unlink(tmpl);
+		}
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
 	}
 	if (ftruncate(copy, 0))
@@ -1487,4 +1494,45 @@ const char *ms_fd_view(int fd)
 		off += n;
 	}
 	return n < 0 ? NULL : path;
+}
+
+int ms_read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	/* A small read: a sysctl handler kvmalloc()s the size asked for. */
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int ms_boost_off(char save[32])
+{
+	char scale[32];
+	int ret;
+
+	save[0] = '\0';
+	ret = ms_read_small(MS_BOOST_SYSCTL, save, 32);
+	if (!ret)
+		ret = ms_write_str(MS_BOOST_SYSCTL, "0");
+	/* The same scale factor again: every zone's watermarks recomputed. */
+	if (!ret)
+		ret = ms_read_small("/proc/sys/vm/watermark_scale_factor", scale, sizeof(scale));
+	if (!ret)
+		ret = ms_write_str("/proc/sys/vm/watermark_scale_factor", scale);
+	return ret;
+}
+
+void ms_boost_restore(char save[32])
+{
+	if (save[0])
+		ms_write_str(MS_BOOST_SYSCTL, save);
+	save[0] = '\0';
 }

@@ -359,4 +359,15 @@ void ms_trace_close(void);
 int ms_fd_write(int fd, const char *s);
 const char *ms_fd_view(int fd);
 
+/* The first line of a small file (a sysctl) with one small read(). */
+int ms_read_small(const char *path, char *buf, size_t len);
+/*
+ * Watermark boosting off (vm.watermark_boost_factor 0, the old value in
+ * save) and the boosts in force cleared, without reading anything large
+ * (ms_slurp() of a sysctl makes the kernel vmalloc 64 KiB); 0 or -errno.
+ * ms_boost_restore() puts the old factor back, once.
+ */
+int ms_boost_off(char save[32]);
+void ms_boost_restore(char save[32]);
+
 #endif
