@@ -401,7 +401,13 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 		EXPECT_GT(ms_reclaim_ev(&r1, "compact_stall_time", 1), 0);
 	EXPECT_GE(ms_reclaim_ev(&r1, "compact_attempts", 1),
 		  ms_reclaim_ev(&r1, "compact_stalls", 1));
-	EXPECT_LE(sum_buckets(&r1, 1, 1), ms_reclaim_ev(&r1, "compact_stalls", 1));
+	/*
+	 * Each stall enters the histogram once, but a failed one only when
+	 * its task next reclaims or compacts, which may be after a mark the
+	 * stall came before (7 entries for 6 stalls since the mark seen on
+	 * arm64): since load, not since the mark.
+	 */
+	EXPECT_LE(sum_buckets(&r1, 1, 0), ms_reclaim_ev(&r1, "compact_stalls", 0));
 
 	/* The failed requests are in the alloc view's failures. */
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &al));
