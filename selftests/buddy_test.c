@@ -8,6 +8,9 @@
  * accepts only a round in which both memscope reads agree with each other
  * and with the oracle: a guest is never perfectly idle, but on an idle
  * guest such a round comes quickly, and a wrong view never produces one.
+ * The reference index formulas are fed the kernel's counts
+ * (/proc/buddyinfo), the pagetypes view is compared with
+ * /proc/pagetypeinfo.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -58,22 +61,55 @@ TEST(buddy_matches_proc_buddyinfo)
 		if (ms_same_blocks(&a, &b) && ms_same_blocks(&a, &oracle))
 			break;
 	}
+	ms_oracle("/proc/buddyinfo");
 	TH_LOG("agreed after %d round(s), %d zone(s), %d orders",
 	       round + 1, a.nzones, a.norders);
 	ASSERT_LT(round, ROUNDS);
 }
 
+/*
+ * Reads memscope, /proc/buddyinfo, memscope until the three show the same
+ * free blocks: then memscope's indexes were computed from the counts the
+ * kernel shows. Returns the round, or -1.
+ */
+static int clean_buddyinfo_pair(struct __test_metadata *_metadata)
+{
+	for (int round = 0; round < ROUNDS; round++) {
+		if (ms_read_buddy(BUDDY, &a) ||
+		    ms_read_buddyinfo("/proc/buddyinfo", &oracle) ||
+		    ms_read_buddy(BUDDY, &b))
+			return -1;
+		if (ms_same_blocks(&a, &b) && ms_same_blocks(&a, &oracle))
+			return round;
+	}
+	return -1;
+}
+
+/* memscope's indexes against the kernel's definitions fed the kernel's counts. */
+static void expect_reference_indexes(struct __test_metadata *_metadata,
+				     struct ms_zone *mz, int from)
+{
+	struct ms_zone *kz = ms_find_zone(&oracle, mz->node, mz->name);
+
+	ASSERT_TRUE(kz != NULL);
+	for (int o = from; o < oracle.norders; o++) {
+		EXPECT_EQ(ms_ref_unusable(kz->blocks, oracle.norders, o), mz->unusable[o])
+			TH_LOG("zone %s order %d unusable", mz->name, o);
+		EXPECT_EQ(ms_ref_fragindex(kz->blocks, oracle.norders, o), mz->fragindex[o])
+			TH_LOG("zone %s order %d fragindex", mz->name, o);
+	}
+}
+
 TEST(indexes_match_reference_formulas)
 {
-	ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
-	for (int i = 0; i < a.nzones; i++) {
-		struct ms_zone *z = &a.z[i];
+	int round = clean_buddyinfo_pair(_metadata);
 
-		for (int o = 0; o < a.norders; o++) {
-			EXPECT_EQ(ms_ref_unusable(z->blocks, a.norders, o), z->unusable[o]);
-			EXPECT_EQ(ms_ref_fragindex(z->blocks, a.norders, o), z->fragindex[o]);
-		}
-	}
+	ASSERT_LE(0, round) TH_LOG("no round in %d with memscope equal to /proc/buddyinfo",
+				   ROUNDS);
+	ms_oracle("/proc/buddyinfo");
+	TH_LOG("clean pair after %d round(s)", round + 1);
+	for (int i = 0; i < a.nzones; i++)
+		expect_reference_indexes(_metadata, &a.z[i], 0);
 }
 
 static bool same_indexes(struct ms_view *m, struct ms_view *k, bool frag)
@@ -111,6 +147,7 @@ TEST(indexes_match_kernel_extfrag)
 		    same_indexes(&a, &frag, true))
 			break;
 	}
+	ms_oracle("debugfs extfrag/");
 	TH_LOG("agreed after %d round(s)", round + 1);
 	ASSERT_LT(round, ROUNDS);
 }
@@ -146,6 +183,97 @@ TEST(pagetypes_sum_to_buddy_blocks)
 	}
 	TH_LOG("agreed after %d round(s)", round + 1);
 	ASSERT_LT(round, ROUNDS);
+}
+
+/*
+ * /proc/pagetypeinfo's free-list table: "Node N, zone Z, type T c0 c1 ...",
+ * ">100000" for a list the kernel stopped counting (-1 here, as
+ * ms_read_pagetypes() reads memscope's own cap).
+ */
+static int read_pagetypeinfo(struct ms_view *v)
+{
+	char *buf = ms_slurp("/proc/pagetypeinfo"), *line, *save = NULL;
+
+	if (!buf)
+		return -errno;
+	memset(v, 0, sizeof(*v));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char zone[16], type[16], *tok, *s2 = NULL;
+		struct ms_zone *z;
+		int node, n = 0, order = 0, t;
+
+		if (sscanf(line, "Node %d, zone %15[^,], type %15s%n", &node, zone, type,
+			   &n) != 3 || !n)
+			continue;
+		z = ms_find_zone(v, node, zone);
+		if (!z) {
+			if (v->nzones == MS_MAX_ZONES)
+				break;
+			z = &v->z[v->nzones++];
+			z->node = node;
+			snprintf(z->name, sizeof(z->name), "%s", zone);
+		}
+		if (z->ntypes == MS_MAX_TYPES)
+			break;
+		t = z->ntypes++;
+		snprintf(z->type_names[t], sizeof(z->type_names[t]), "%s", type);
+		for (tok = strtok_r(line + n, " ", &s2); tok && order < MS_MAX_ORDERS;
+		     tok = strtok_r(NULL, " ", &s2))
+			z->types[t][order++] = tok[0] == '>' ? -1 : strtol(tok, NULL, 10);
+		v->norders = order;
+	}
+	free(buf);
+	return v->nzones ? 0 : -EINVAL;
+}
+
+/* Same zones, migratetypes in the same order, and the same counts. */
+static bool same_pagetypes(const struct ms_view *m, struct ms_view *k)
+{
+	if (m->nzones != k->nzones || m->norders != k->norders)
+		return false;
+	for (int i = 0; i < m->nzones; i++) {
+		const struct ms_zone *zm = &m->z[i];
+		struct ms_zone *zk = ms_find_zone(k, zm->node, zm->name);
+
+		if (!zk || zk->ntypes != zm->ntypes)
+			return false;
+		for (int t = 0; t < zm->ntypes; t++)
+			if (strcmp(zm->type_names[t], zk->type_names[t]) ||
+			    memcmp(zm->types[t], zk->types[t], sizeof(zm->types[t])))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * pagetypes against the kernel's own walk of the same free lists: the
+ * same type names in the same order and the same counts, so a row given
+ * to the wrong migratetype, or two rows swapped, never agrees.
+ */
+TEST(pagetypes_match_proc_pagetypeinfo)
+{
+	static struct ms_view p1, p2, k;
+	long sum = 0;
+	int round;
+
+	for (round = 0; round < ROUNDS; round++) {
+		ASSERT_EQ(0, ms_read_pagetypes(PAGETYPES, &p1));
+		ASSERT_EQ(0, read_pagetypeinfo(&k));
+		ASSERT_EQ(0, ms_read_pagetypes(PAGETYPES, &p2));
+		ASSERT_EQ(p1.nzones, k.nzones);
+		ASSERT_EQ(p1.norders, k.norders);
+		if (same_pagetypes(&p1, &p2) && same_pagetypes(&p1, &k))
+			break;
+	}
+	ms_oracle("/proc/pagetypeinfo");
+	TH_LOG("%s after %d round(s), %d zone(s), %d type(s) in the first",
+	       round < ROUNDS ? "agreed" : "never agreed", round + (round < ROUNDS), p1.nzones, p1.z[0].ntypes);
+	ASSERT_LT(round, ROUNDS);
+	/* Free blocks of some type: the comparison is not of empty tables. */
+	for (int t = 0; t < k.z[0].ntypes; t++)
+		for (int o = 0; o < k.norders; o++)
+			sum += k.z[0].types[t][o] > 0 ? k.z[0].types[t][o] : 0;
+	EXPECT_GT(sum, 0);
 }
 
 TEST(file_modes)
@@ -196,14 +324,15 @@ TEST_F(helper, high_order_block_moves_counts)
 	int round, order = -1, node;
 	char zone[16], *list;
 
-	ASSERT_EQ(0, ms_read_buddy(BUDDY, &a));
-	/* The largest order >= 4 that some zone has a free block of. */
-	for (int o = a.norders - 1; o >= 4 && order < 0; o--)
-		for (int i = 0; i < a.nzones; i++)
-			if (a.z[i].blocks[o] > 1)
+	/* The largest order >= 4 that some zone has a free block of (the kernel's count). */
+	ASSERT_EQ(0, ms_read_buddyinfo("/proc/buddyinfo", &oracle));
+	for (int o = oracle.norders - 1; o >= 4 && order < 0; o--)
+		for (int i = 0; i < oracle.nzones; i++)
+			if (oracle.z[i].blocks[o] > 1)
 				order = o;
 	if (order < 0)
 		SKIP(return, "no free block above order 3");
+	ms_oracle("memscope_test known allocations");
 	if (order > 6)
 		order = 6;	/* 256 KiB with 4K pages: room even at mem=32M */
 
@@ -284,11 +413,15 @@ TEST_F(helper, indexes_when_high_orders_are_exhausted)
 		TH_LOG("could not exhaust any order (%d blocks taken)", taken);
 	TH_LOG("took %d block(s); zone %s has no free block of order >= %d",
 	       taken, a.z[zone].name, order);
-	for (int o = order; o < a.norders; o++) {
-		EXPECT_EQ(ms_ref_fragindex(a.z[zone].blocks, a.norders, o),
-			  a.z[zone].fragindex[o]);
+	/* The formula fed the kernel's counts, taken with memscope's. */
+	round = clean_buddyinfo_pair(_metadata);
+	ASSERT_LE(0, round) TH_LOG("no round in %d with memscope equal to /proc/buddyinfo",
+				   ROUNDS);
+	ms_oracle("/proc/buddyinfo, debugfs extfrag/");
+	ASSERT_TRUE(formula_path_taken(&a, &zone, &order));
+	expect_reference_indexes(_metadata, &a.z[zone], order);
+	for (int o = order; o < a.norders; o++)
 		EXPECT_NE(-1000, a.z[zone].fragindex[o]);
-	}
 	if (access("/sys/kernel/debug/extfrag/extfrag_index", R_OK))
 		return;
 	for (round = 0; round < ROUNDS; round++) {

@@ -27,6 +27,7 @@ static const struct mst_handler *const mst_handlers[] = {
 	&mst_hkpages_handler,
 	&mst_hkslab_handler,
 	&mst_bench_handler,
+	&mst_h2_handler,
 };
 
 static DEFINE_MUTEX(mst_lock);

@@ -24,5 +24,6 @@ extern const struct mst_handler mst_hog_handler;
 extern const struct mst_handler mst_hkpages_handler;
 extern const struct mst_handler mst_hkslab_handler;
 extern const struct mst_handler mst_bench_handler;
+extern const struct mst_handler mst_h2_handler;
 
 #endif /* _MST_H */

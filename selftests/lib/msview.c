@@ -1341,3 +1341,198 @@ int ms_count_subscribers(void)
 	free(t);
 	return n;
 }
+
+/*
+ * h2 (buddy, alloc, slab, reclaim and reserved tests): pinning to one CPU
+ * and counting trace events in a tracefs instance of the test's own.
+ */
+#include <sched.h>
+#include <sys/stat.h>
+
+int ms_pin_one_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return -errno;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+int ms_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+bool ms_trace_has_event(const char *event)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), MS_TRACEFS "/events/%s/enable", event);
+	return !access(path, F_OK);
+}
+
+static int ms_trace_file(const char *name, const char *value)
+{
+	char path[384];
+
+	snprintf(path, sizeof(path), MS_TRACE_INSTANCE "/%s", name);
+	return ms_write_str(path, value);
+}
+
+int ms_trace_open(const char *const *events, int n, int kb_per_cpu)
+{
+	char path[256], kb[16];
+	int ret;
+
+	/* A leftover of an earlier run goes first: its buffer is stale. */
+	rmdir(MS_TRACE_INSTANCE);
+	if (mkdir(MS_TRACE_INSTANCE, 0700))
+		return -errno;
+	snprintf(kb, sizeof(kb), "%d", kb_per_cpu);
+	ret = ms_trace_file("tracing_on", "0");
+	if (!ret)
+		ret = ms_trace_file("buffer_size_kb", kb);
+	for (int i = 0; i < n && !ret; i++) {
+		snprintf(path, sizeof(path), "events/%s/enable", events[i]);
+		ret = ms_trace_file(path, "1");
+	}
+	if (ret)
+		ms_trace_close();
+	return ret;
+}
+
+int ms_trace_on(bool on)
+{
+	int ret = 0;
+
+	/* Opening "trace" for writing with O_TRUNC empties the buffer. */
+	if (on) {
+		int fd = open(MS_TRACE_INSTANCE "/trace", O_WRONLY | O_TRUNC);
+
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	}
+	ret = ms_trace_file("tracing_on", on ? "1" : "0");
+	return ret;
+}
+
+long long ms_trace_lost(void)
+{
+	char path[256], *t, *p;
+	long long lost = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	for (long cpu = 0; cpu < ncpu; cpu++) {
+		snprintf(path, sizeof(path), MS_TRACE_INSTANCE "/per_cpu/cpu%ld/stats", cpu);
+		t = ms_slurp(path);
+		if (!t)
+			continue;
+		if ((p = strstr(t, "overrun: ")))
+			lost += strtoll(p + 9, NULL, 10);
+		if ((p = strstr(t, "dropped events: ")))
+			lost += strtoll(p + 16, NULL, 10);
+		free(t);
+	}
+	return lost;
+}
+
+char *ms_trace_text(void)
+{
+	return ms_slurp(MS_TRACE_INSTANCE "/trace");
+}
+
+void ms_trace_close(void)
+{
+	ms_trace_file("tracing_on", "0");
+	rmdir(MS_TRACE_INSTANCE);
+}
+
+int ms_fd_write(int fd, const char *s)
+{
+	ssize_t n = write(fd, s, strlen(s));
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == strlen(s) ? 0 : -EIO;
+}
+
+const char *ms_fd_view(int fd)
+{
+	static char path[32];
+	static int copy = -1;
+	char buf[16384];
+	off_t off = 0;
+	ssize_t n;
+
+	if (copy < 0) {
+		char tmpl[] = "/tmp/ms_viewXXXXXX";
+
+		/* memfd needs CONFIG_MEMFD_CREATE; else a file unlinked at once. */
+		copy = memfd_create("ms_view", 0);
+		if (copy < 0) {
+			copy = mkstemp(tmpl);
+			if (copy < 0)
+				return NULL;
+			unlink(tmpl);
+		}
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
+	}
+	if (ftruncate(copy, 0))
+		return NULL;
+	/* pread() from 0: the seq_file starts over and shows the view afresh. */
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		if (pwrite(copy, buf, n, off) != n)
+			return NULL;
+		off += n;
+	}
+	return n < 0 ? NULL : path;
+}
+
+int ms_read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	/* A small read: a sysctl handler kvmalloc()s the size asked for. */
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int ms_boost_off(char save[32])
+{
+	char scale[32];
+	int ret;
+
+	save[0] = '\0';
+	ret = ms_read_small(MS_BOOST_SYSCTL, save, 32);
+	if (!ret)
+		ret = ms_write_str(MS_BOOST_SYSCTL, "0");
+	/* The same scale factor again: every zone's watermarks recomputed. */
+	if (!ret)
+		ret = ms_read_small("/proc/sys/vm/watermark_scale_factor", scale, sizeof(scale));
+	if (!ret)
+		ret = ms_write_str("/proc/sys/vm/watermark_scale_factor", scale);
+	return ret;
+}
+
+void ms_boost_restore(char save[32])
+{
+	if (save[0])
+		ms_write_str(MS_BOOST_SYSCTL, save);
+	save[0] = '\0';
+}

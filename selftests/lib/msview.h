@@ -318,4 +318,56 @@ int ms_iomem_find(const char *name, unsigned long long *start,
 		  unsigned long long *end);
 unsigned long long ms_iomem_max_end(void);
 
+/*
+ * h2 (buddy, alloc, slab, reclaim and reserved tests).
+ *
+ * Pins the calling task to the CPU it runs on: with the helper's commands
+ * (run in the writing task) on one CPU, a quiet round is one in which the
+ * other CPUs did nothing of the kind counted. 0 or -errno.
+ */
+int ms_pin_one_cpu(void);
+/* Pins the calling task to CPU @cpu: 0, or -errno (offline: EINVAL). */
+int ms_pin_cpu(int cpu);
+
+/*
+ * Trace events as an oracle: the kernel's own record of each tracepoint
+ * firing, in a tracefs instance of the test's own (its own buffer, so
+ * nobody else's tracing is disturbed). EVENT is "system/name".
+ */
+#define MS_TRACEFS "/sys/kernel/tracing"
+#define MS_TRACE_INSTANCE MS_TRACEFS "/instances/memscope_selftest"
+/* The kernel has this trace event (tracepoint and event tracing). */
+bool ms_trace_has_event(const char *event);
+/* Creates the instance, stopped, with these events enabled. 0 or -errno. */
+int ms_trace_open(const char *const *events, int n, int kb_per_cpu);
+/* Empties the buffer and starts recording, or stops. 0 or -errno. */
+int ms_trace_on(bool on);
+/* Events lost to a full buffer (overrun, dropped), over every CPU. */
+long long ms_trace_lost(void);
+/* The buffer as text ("trace"), malloc()ed, or NULL. */
+char *ms_trace_text(void);
+void ms_trace_close(void);
+
+/*
+ * Views through a file held open (open(path, O_RDWR)): every open of a
+ * debugfs file allocates a copy of its file_operations (the debugfs full
+ * proxy, kmalloc-512 on 64-bit), which a test of kmalloc-512 counts must
+ * keep out of its window. ms_fd_write() writes a command; ms_fd_view()
+ * reads the whole view again from offset 0 into a memfd of its own and
+ * returns a path the ms_read_*() parsers can read it from, or NULL.
+ */
+int ms_fd_write(int fd, const char *s);
+const char *ms_fd_view(int fd);
+
+/* The first line of a small file (a sysctl) with one small read(). */
+int ms_read_small(const char *path, char *buf, size_t len);
+/*
+ * Watermark boosting off (vm.watermark_boost_factor 0, the old value in
+ * save) and the boosts in force cleared, without reading anything large
+ * (ms_slurp() of a sysctl makes the kernel vmalloc 64 KiB); 0 or -errno.
+ * ms_boost_restore() puts the old factor back, once.
+ */
+int ms_boost_off(char save[32]);
+void ms_boost_restore(char save[32]);
+
 #endif
