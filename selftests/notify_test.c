@@ -1129,6 +1129,152 @@ TEST_F_TIMEOUT(zhog, order_fires_once_per_crossing, 120)
 	close(fd);
 }
 
+/* The zone's free pages minus free CMA, and its low watermark, as /proc/zoneinfo has them. */
+static int zoneinfo_usable(int node, const char *zone, long long *usable, long long *low)
+{
+	static struct ms_zoneinfo zi[32];
+	int n = ms_read_zoneinfo(zi, 32);
+
+	for (int i = 0; i < n; i++) {
+		if (zi[i].node == node && !strcmp(zi[i].name, zone)) {
+			*usable = (long long)zi[i].free - (long long)zi[i].cma;
+			*low = zi[i].low;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * "headroom low SIZE above REARM clear": one record when the headroom
+ * falls below SIZE; none while it comes back only part of the way (above
+ * SIZE, below REARM), not even when it falls below SIZE again: the kernel
+ * has not re-armed the trigger; a "cleared" record once it is above
+ * REARM; and a second "fired" record on the next fall. The helper's hog
+ * steers the zone; /proc/zoneinfo says where the zone really was at each
+ * step (free minus free CMA against low; the high-atomic reserve, not in
+ * zoneinfo, is empty on these idle guests).
+ */
+TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
+{
+	const long long ps = sysconf(_SC_PAGESIZE);
+	/* The firing line, the re-arm line, and the band between, in pages. */
+	const long long fire = ZHOG_MARGIN, rearm = 3 * ZHOG_MARGIN;
+	struct memscope_event ev;
+	long long usable, low;
+	struct zview z;
+	char line[128];
+	int fd;
+
+	ASSERT_EQ(0, zone_view(self->scope, &z));
+	ASSERT_GT(z.usable, z.high + 2 * rearm);
+	snprintf(line, sizeof(line), "zone %s node %d headroom low %lld above %lld clear",
+		 self->zone, self->node, fire * ps, rearm * ps);
+	fd = subscribe_armed(_metadata, line);
+
+	/* Below the line: fired. */
+	ASSERT_EQ(1, cross_and_read(_metadata, self->scope, fd, &ev, &z));
+	EXPECT_EQ(MEMSCOPE_REASON_FIRED, ev.reason);
+	EXPECT_EQ(1, ev.seq);
+	EXPECT_LT((long long)ev.value, fire * ps);
+	ms_oracle("/proc/zoneinfo free and low");
+	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
+	TH_LOG("fired: zoneinfo headroom %lld pages, record %lld", usable - low,
+	       (long long)ev.value / ps);
+	EXPECT_LT(usable - low, fire);
+
+	/* Half-way back: above the line, below the re-arm line. Silence. */
+	snprintf(line, sizeof(line), "hog_release %lld", (fire + rearm) / 2 - ZHOG_MARGIN / 2);
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, line));
+	ASSERT_EQ(0, zone_view(self->scope, &z));
+	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
+	TH_LOG("in the band: zoneinfo headroom %lld pages (line %lld, re-arm %lld)",
+	       usable - low, fire, rearm);
+	ASSERT_GT(usable - low, fire);
+	ASSERT_LT(usable - low, rearm);
+	EXPECT_EQ(0, wait_record(fd, 1500));
+	EXPECT_EQ(1, first_trigger_fired());
+
+	/* Below the line again: not re-armed, so still nothing. */
+	snprintf(line, sizeof(line), "hog_until %lld nowait", z.low + ZHOG_MARGIN / 2);
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, line));
+	ASSERT_EQ(0, zone_view(self->scope, &z));
+	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
+	EXPECT_LT(usable - low, fire);
+	EXPECT_EQ(0, wait_record(fd, 1500));
+
+	/* All back, above the re-arm line: cleared, with the headroom now. */
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+	ASSERT_EQ(1, wait_record(fd, 10000));
+	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
+	EXPECT_EQ(MEMSCOPE_REASON_CLEARED, ev.reason);
+	EXPECT_EQ(2, ev.seq);
+	EXPECT_EQ(1, ev.trigger_id);
+	EXPECT_GE((long long)ev.value, rearm * ps);
+	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
+	EXPECT_GE(usable - low, rearm);
+	EXPECT_EQ(0, first_trigger_fired());
+
+	/* Re-armed: the next fall fires again. */
+	ASSERT_EQ(1, cross_and_read(_metadata, self->scope, fd, &ev, &z));
+	EXPECT_EQ(MEMSCOPE_REASON_FIRED, ev.reason);
+	EXPECT_EQ(3, ev.seq);
+	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+	close(fd);
+}
+
+/*
+ * "stall DURATION reclaim" fires on a real direct-reclaim stall: with
+ * 4 MiB of MADV_FREE pages for reclaim to free, the helper takes the zone
+ * to its min watermark and then asks for 512 GFP_KERNEL pages below it,
+ * which enter direct reclaim (the kernel counts it: allocstall_* in
+ * /proc/vmstat) and get their pages from the ballast. Nothing is read or
+ * opened until the helper gave everything back: with the lower zones
+ * drained, any allocation of the test's own at min could end in the OOM
+ * killer. The record's value is the longest stall, at least the
+ * threshold: 1 us, since any entry into direct reclaim takes longer, and
+ * the point is the trigger firing on a stall the kernel had, not how long
+ * reclaim takes on an emulated CPU.
+ */
+TEST_F_TIMEOUT(zhog, stall_trigger_fires_on_direct_reclaim, 120)
+{
+	const size_t len = 4 << 20;
+	struct memscope_event ev;
+	long long stalls;
+	struct zview z;
+	char line[64];
+	int fd, r1, r2;
+	void *lazy;
+
+	lazy = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(lazy != MAP_FAILED);
+	madvise(lazy, len, MADV_NOHUGEPAGE);
+	memset(lazy, 1, len);
+	ASSERT_EQ(0, madvise(lazy, len, MADV_FREE));
+	fd = subscribe_armed(_metadata, "stall 1us reclaim");
+	ASSERT_EQ(0, zone_view(self->scope, &z));
+	snprintf(line, sizeof(line), "hog_until %lld nowait", z.min + 16);
+	stalls = ms_vmstat_prefix("allocstall_");
+	r1 = ms_write_str(MS_HELPER_CTL, line);
+	r2 = ms_write_str(MS_HELPER_CTL, "hog_take 512 kernel");
+	ms_write_str(MS_HELPER_CTL, "hog_release all");
+	ms_oracle("/proc/vmstat allocstall");
+	stalls = ms_vmstat_prefix("allocstall_") - stalls;
+	TH_LOG("hog_until %d, hog_take %d: %lld direct reclaim stall(s)", r1, r2, stalls);
+	ASSERT_GE(stalls, 1);
+	ASSERT_EQ(1, wait_record(fd, 10000));
+	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
+	TH_LOG("stall record: %llu ns, merged %llu", (unsigned long long)ev.value,
+	       (unsigned long long)ev.merged);
+	EXPECT_EQ(MEMSCOPE_TRIG_STALL, ev.kind);
+	EXPECT_EQ(MEMSCOPE_REASON_FIRED, ev.reason);
+	EXPECT_GE(ev.value, 1000);
+	/* Each stall makes at most one record (several merge into one). */
+	EXPECT_LE((long long)ev.merged, stalls);
+	close(fd);
+	munmap(lazy, len);
+}
+
 /*
  * The headline claim, gated: a supervisor polling /dev/memscope reads the
  * critical record before the OOM killer kills a runaway hog, after low
