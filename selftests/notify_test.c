@@ -1241,12 +1241,12 @@ TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
 /*
  * "stall DURATION reclaim" fires on a real direct-reclaim stall: with
  * 4 MiB of MADV_FREE pages for reclaim to free, the helper takes the zone
- * to its min watermark and then asks for 512 GFP_KERNEL pages below it,
- * which enter direct reclaim (the kernel counts it: allocstall_* in
- * /proc/vmstat) and get their pages from the ballast. Nothing is read or
- * opened until the helper gave everything back: with the lower zones
- * drained, any allocation of the test's own at min could end in the OOM
- * killer. The record's value is the longest stall, at least the
+ * to its min watermark and then asks for GFP_KERNEL pages below it, which
+ * enter direct reclaim (the kernel counts it: allocstall_* in
+ * /proc/vmstat) and get their pages from the ballast. Nothing but vmstat
+ * is read until the helper gave everything back: with the lower zones
+ * drained, an allocation of the test's own at min with nothing left to
+ * reclaim would end in the OOM killer. The record's value is the longest stall, at least the
  * threshold: 1 us, since any entry into direct reclaim takes longer, and
  * the point is the trigger firing on a stall the kernel had, not how long
  * reclaim takes on an emulated CPU.
@@ -1258,7 +1258,7 @@ TEST_F_TIMEOUT(zhog, stall_trigger_fires_on_direct_reclaim, 120)
 	long long stalls;
 	struct zview z;
 	char line[64];
-	int fd, r1, r2;
+	int fd, r1, r2 = 0;
 	void *lazy;
 
 	lazy = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1271,7 +1271,18 @@ TEST_F_TIMEOUT(zhog, stall_trigger_fires_on_direct_reclaim, 120)
 	snprintf(line, sizeof(line), "hog_until %lld nowait", z.min + 16);
 	stalls = ms_vmstat_prefix("allocstall_");
 	r1 = ms_write_str(MS_HELPER_CTL, line);
-	r2 = ms_write_str(MS_HELPER_CTL, "hog_take 512 kernel");
+	/*
+	 * kswapd, woken on the way down, may keep the zone above min from
+	 * the ballast while the helper takes pages (versatilepb 128M: 512
+	 * pages without a stall): take 256 more at a time until the kernel
+	 * counts a stall or a take fails, which it does at the latest once
+	 * the ballast is gone (4096 pages is four times the ballast).
+	 */
+	for (int step = 0; step < 16; step++) {
+		r2 = ms_write_str(MS_HELPER_CTL, "hog_take 256 kernel");
+		if (r2 || ms_vmstat_prefix("allocstall_") > stalls)
+			break;
+	}
 	ms_write_str(MS_HELPER_CTL, "hog_release all");
 	ms_oracle("/proc/vmstat allocstall");
 	stalls = ms_vmstat_prefix("allocstall_") - stalls;
