@@ -361,6 +361,7 @@ TEST_F(e2e, subscribes_writes_textfile_reloads_and_stops)
 	EXPECT_TRUE(file_has(LOG, "trigger 2: oom (line 2)"));
 	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_kills_total 0\n", 2000));
 	/* Protected from the OOM killer and locked in memory by default. */
+	ms_oracle("/proc/PID/oom_score_adj, status VmLck and sched_getscheduler()");
 	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)self->daemon);
 	t = ms_slurp(path);
 	ASSERT_TRUE(t != NULL);
@@ -576,6 +577,7 @@ TEST_F_TIMEOUT(e2e, kills_registered_process_when_a_kernel_hog_raises_pressure, 
 		dump(LOG);
 	}
 	ASSERT_GE(t_kill, 0) TH_LOG("the registered process is still alive");
+	ms_oracle("wait status; /proc/vmstat oom_kill and the kernel log");
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 	snprintf(needle, sizeof(needle), "kill: SIGTERM to pid %d (sleep, ", (int)sleeper);
 	EXPECT_TRUE(file_has(LOG, needle));
@@ -655,6 +657,7 @@ TEST_F_TIMEOUT(e2e, kills_runaway_before_the_oom_killer, 180)
 	TH_LOG("the runaway took %lld MiB in %lld ms and ended by signal %d",
 	       mib, ms_now_ms() - t0, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	munmap((void *)shared, 4096);
+	ms_oracle("wait status; /proc/vmstat oom_kill and the kernel log");
 	EXPECT_TRUE(WIFSIGNALED(status));
 	snprintf(needle, sizeof(needle), "kill: SIGTERM to pid %d (", (int)hog);
 	EXPECT_TRUE(wait_for_text(LOG, needle, 2000));
@@ -846,7 +849,8 @@ TEST_F(e2e, syslog_log)
 	ASSERT_GE(sock, 0);
 	ASSERT_EQ(0, bind(sock, (struct sockaddr *)&sa, sizeof(sa)));
 	ASSERT_EQ(0, write_file(CONF, "trigger now: available below 1024G\nlog syslog\n"));
-	pid = self->daemon = start_memscoped();
+	self->daemon = start_memscoped();
+	pid = self->daemon;
 	ASSERT_GT(self->daemon, 0);
 	for (long long end = ms_now_ms() + 10000; ms_now_ms() < end && used < sizeof(all) - 2;) {
 		struct pollfd p = { .fd = sock, .events = POLLIN };
