@@ -10,6 +10,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,6 +30,7 @@
 
 #include "kselftest_harness.h"
 #include "msview.h"
+#include <linux/memscope.h>
 
 #define MEMSCOPED "/tools/memscoped"
 #define WORK "/tmp/memscoped-e2e"
@@ -355,6 +361,7 @@ TEST_F(e2e, subscribes_writes_textfile_reloads_and_stops)
 	EXPECT_TRUE(file_has(LOG, "trigger 2: oom (line 2)"));
 	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_kills_total 0\n", 2000));
 	/* Protected from the OOM killer and locked in memory by default. */
+	ms_oracle("/proc/PID/oom_score_adj, status VmLck and sched_getscheduler()");
 	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)self->daemon);
 	t = ms_slurp(path);
 	ASSERT_TRUE(t != NULL);
@@ -570,6 +577,7 @@ TEST_F_TIMEOUT(e2e, kills_registered_process_when_a_kernel_hog_raises_pressure, 
 		dump(LOG);
 	}
 	ASSERT_GE(t_kill, 0) TH_LOG("the registered process is still alive");
+	ms_oracle("wait status; /proc/vmstat oom_kill and the kernel log");
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 	snprintf(needle, sizeof(needle), "kill: SIGTERM to pid %d (sleep, ", (int)sleeper);
 	EXPECT_TRUE(file_has(LOG, needle));
@@ -649,6 +657,7 @@ TEST_F_TIMEOUT(e2e, kills_runaway_before_the_oom_killer, 180)
 	TH_LOG("the runaway took %lld MiB in %lld ms and ended by signal %d",
 	       mib, ms_now_ms() - t0, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	munmap((void *)shared, 4096);
+	ms_oracle("wait status; /proc/vmstat oom_kill and the kernel log");
 	EXPECT_TRUE(WIFSIGNALED(status));
 	snprintf(needle, sizeof(needle), "kill: SIGTERM to pid %d (", (int)hog);
 	EXPECT_TRUE(wait_for_text(LOG, needle, 2000));
@@ -767,6 +776,214 @@ TEST_F_TIMEOUT(e2e, dropped_records_are_logged_and_counted, 120)
 	EXPECT_FALSE(file_has(LOG, "memscoped counted"));
 	if (_metadata->passed == 0)
 		dump(LOG);
+}
+
+/* memscoped's status line KEY ("VmLck:") in kB, or -1. */
+static long long status_kb(pid_t pid, const char *key)
+{
+	char path[64], *t, *p;
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	t = ms_slurp(path);
+	p = t ? strstr(t, key) : NULL;
+	if (p)
+		v = strtoll(p + strlen(key), NULL, 10);
+	free(t);
+	return v;
+}
+
+/*
+ * "log stdout", "mlock no" and "realtime no": every line goes to stdout
+ * (no log file appears), the daemon holds no locked memory and runs as an
+ * ordinary task. The kernel says so: VmLck in /proc/PID/status and the
+ * policy sched_getscheduler() reports.
+ */
+TEST_F(e2e, stdout_log_without_mlock_or_realtime)
+{
+	char head[48];
+	int status;
+
+	ASSERT_EQ(0, write_file(CONF, "trigger now: available below 1024G\n"
+				"log stdout\nmlock no\nrealtime no\n"));
+	self->daemon = start_memscoped();
+	ASSERT_GT(self->daemon, 0);
+	ASSERT_TRUE(wait_for_text(OUT, "running: 1 triggers", 10000)) dump(OUT);
+	/* The trigger fires at once: its event line goes to stdout too. */
+	EXPECT_TRUE(wait_for_text(OUT, "available below 1024G) fired", 5000)) dump(OUT);
+	snprintf(head, sizeof(head), "Z memscoped[%d]: ", (int)self->daemon);
+	EXPECT_TRUE(file_has(OUT, head)) dump(OUT);
+	EXPECT_NE(0, access(LOG, F_OK));
+	ms_oracle("/proc/PID/status VmLck and sched_getscheduler()");
+	EXPECT_EQ(0, status_kb(self->daemon, "VmLck:"));
+	EXPECT_EQ(SCHED_OTHER, sched_getscheduler(self->daemon));
+
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status));
+	self->daemon = -1;
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_TRUE(file_has(OUT, "exiting with status 0"));
+	EXPECT_NE(0, access(LOG, F_OK));
+}
+
+#define SYSLOG_SOCK "/dev/log"
+#define SYSLOG_AWAY "/dev/log.memscoped-test"
+
+/*
+ * "log syslog": lines go to /dev/log as facility daemon, tagged
+ * memscoped[PID]. This test is the syslog daemon: it binds /dev/log (an
+ * existing one is moved aside meanwhile) and reads the datagrams.
+ */
+TEST_F(e2e, syslog_log)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static char all[16384];
+	bool moved = !rename(SYSLOG_SOCK, SYSLOG_AWAY);
+	size_t used = 0;
+	char tag[64];
+	int sock, status;
+	pid_t pid;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SYSLOG_SOCK);
+	sock = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_GE(sock, 0);
+	ASSERT_EQ(0, bind(sock, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, write_file(CONF, "trigger now: available below 1024G\nlog syslog\n"));
+	self->daemon = start_memscoped();
+	pid = self->daemon;
+	ASSERT_GT(self->daemon, 0);
+	for (long long end = ms_now_ms() + 10000; ms_now_ms() < end && used < sizeof(all) - 2;) {
+		struct pollfd p = { .fd = sock, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) != 1)
+			continue;
+		n = recv(sock, all + used, sizeof(all) - 2 - used, 0);
+		if (n <= 0)
+			break;
+		used += n;
+		all[used++] = '\n';
+		all[used] = '\0';
+		if (strstr(all, "available below 1024G) fired"))
+			break;
+	}
+	kill(self->daemon, SIGTERM);
+	EXPECT_EQ(0, wait_end(self->daemon, 5000, &status));
+	self->daemon = -1;
+	close(sock);
+	unlink(SYSLOG_SOCK);
+	if (moved)
+		rename(SYSLOG_AWAY, SYSLOG_SOCK);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* <30>: facility daemon (3 << 3), priority info (6). */
+	snprintf(tag, sizeof(tag), "memscoped[%d]: running: 1 triggers", (int)pid);
+	EXPECT_TRUE(strstr(all, "<30>") != NULL) TH_LOG("received: %s", all);
+	EXPECT_TRUE(strstr(all, tag) != NULL) TH_LOG("no '%s' in: %s", tag, all);
+	EXPECT_TRUE(strstr(all, "available below 1024G) fired") != NULL);
+	/* Nothing went to stdout or stderr once the log was open. */
+	EXPECT_FALSE(file_has(OUT, "running: "));
+}
+
+/*
+ * SIGHUP reopens the log file: after a rotation (the file renamed away),
+ * the lines of the reload go to a new file at the configured path, and
+ * none to the renamed one.
+ */
+TEST_F(e2e, sighup_reopens_a_rotated_log)
+{
+	static const char rotated[] = LOG ".1";
+	int status;
+
+	unlink(rotated);
+	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, "trigger level low\nlog " LOG "\n"));
+	ASSERT_EQ(0, rename(LOG, rotated));
+	ASSERT_EQ(0, kill(self->daemon, SIGHUP));
+	EXPECT_TRUE(wait_for_text(LOG, "reload: " CONF ": 1 triggers, 0 rules", 5000))
+		dump(rotated);
+	EXPECT_FALSE(file_has(rotated, "reload: "));
+	EXPECT_TRUE(file_has(rotated, "running: 1 triggers"));
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status));
+	self->daemon = -1;
+	EXPECT_TRUE(file_has(LOG, "exiting with status 0"));
+	EXPECT_FALSE(file_has(rotated, "exiting"));
+}
+
+/* memscoped's descriptor of /dev/memscope, as its own number, or -1. */
+static int daemon_dev_fd(pid_t pid)
+{
+	char path[64], target[64];
+
+	for (int fd = 0; fd < 64; fd++) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, "/dev/memscope"))
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * A record memscoped never saw and the kernel did not drop is a sequence
+ * gap, and memscoped says so. The test makes one for real: with memscoped
+ * stopped, it takes a duplicate of memscoped's own descriptor
+ * (pidfd_getfd) and reads one record from it. memscoped then reads the
+ * next, whose seq skips one with nothing dropped.
+ */
+TEST_F_TIMEOUT(e2e, sequence_gap_is_reported, 120)
+{
+	long long avail, page = sysconf(_SC_PAGESIZE);
+	struct memscope_event ev;
+	int pidfd, fd, status;
+	char conf[512], cmd[64], want[96], *t;
+
+	t = ms_slurp(PRESSURE);
+	ASSERT_TRUE(t != NULL);
+	ASSERT_EQ(0, ms_kv_get(t, "system", "available_pages", NULL, &avail));
+	free(t);
+	/* Fires 2M below what is available now, clears 1M below. */
+	snprintf(conf, sizeof(conf),
+		 "trigger available below %lldK above %lldK clear\nlog " LOG "\n",
+		 (avail * page >> 10) - 2048, (avail * page >> 10) - 1024);
+	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, conf));
+	snprintf(cmd, sizeof(cmd), "hog_take %lld nowait", (3LL << 20) / page);
+	for (int round = 0; round < 2; round++) {
+		/* The second crossing and clearing wait for the test's read. */
+		if (round)
+			ASSERT_EQ(0, kill(self->daemon, SIGSTOP));
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
+		sleep_ms(300);
+		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
+		sleep_ms(300);
+		if (!round)
+			ASSERT_TRUE(wait_for_text(LOG, "] #2 ", 5000)) dump(LOG);
+	}
+	pidfd = syscall(SYS_pidfd_open, self->daemon, 0);
+	ASSERT_GE(pidfd, 0);
+	fd = daemon_dev_fd(self->daemon);
+	ASSERT_GE(fd, 0);
+	fd = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	ASSERT_GE(fd, 0) TH_LOG("pidfd_getfd: %s", strerror(errno));
+	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
+	close(fd);
+	close(pidfd);
+	ASSERT_EQ(0, kill(self->daemon, SIGCONT));
+	TH_LOG("took record #%llu from memscoped's descriptor", (unsigned long long)ev.seq);
+	snprintf(want, sizeof(want), "record #%llu follows #%llu with 0 dropped: sequence gap",
+		 (unsigned long long)ev.seq + 1, (unsigned long long)ev.seq - 1);
+	EXPECT_EQ(0, ev.dropped);
+	EXPECT_TRUE(wait_for_text(LOG, want, 5000)) {
+		TH_LOG("no '%s'", want);
+		dump(LOG);
+	}
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status));
+	self->daemon = -1;
 }
 
 TEST_HARNESS_MAIN
