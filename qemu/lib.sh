@@ -50,6 +50,11 @@ ms_debian_unpack() {
 	local arch=$1; shift
 	local root="$MS_CACHE/debian/$arch" stamp pkgs=("$@") p
 	stamp="$root/.memscope-$(echo "${pkgs[*]}" | sha256sum | cut -c1-16)"
+	# Parallel runs share the cache: one unpacks, the others wait for it
+	# (an unlocked second run once removed the tree the first was filling).
+	mkdir -p "$MS_CACHE/debian"
+	exec 8>"$root.lock"
+	flock 8
 	if [ ! -f "$stamp" ]; then
 		log "downloading ${pkgs[*]}"
 		rm -rf "$root"
@@ -59,6 +64,8 @@ ms_debian_unpack() {
 		for p in "$root"/debs/*.deb; do dpkg -x "$p" "$root"; done
 		touch "$stamp"
 	fi
+	flock -u 8
+	exec 8>&-
 	echo "$root"
 }
 
@@ -70,6 +77,9 @@ ms_debian_unpack() {
 ms_debian_sysmap() {
 	local arch=$1 abi=$2 dir="$MS_CACHE/debian/$1-sysmap" map
 	map="$dir/System.map-$abi-$arch"
+	mkdir -p "$MS_CACHE/debian"
+	exec 8>"$dir.lock"
+	flock 8
 	if [ ! -s "$map" ]; then
 		log "downloading linux-image-$abi-$arch-dbg for its System.map (once)"
 		rm -rf "$dir"
@@ -84,6 +94,8 @@ ms_debian_sysmap() {
 		rm -f "$dir"/*.deb "$map.tmp"
 		[ -s "$map" ] || warn "no System.map for $abi-$arch (linux-image-$abi-$arch-dbg)"
 	fi
+	flock -u 8
+	exec 8>&-
 	if [ -s "$map" ]; then echo "$map"; fi
 }
 
