@@ -18,11 +18,11 @@
  *    to root.
  *  - Kernel lockdown (lockdown= on the command line: scripts/check boots
  *    Debian's x86_64 with each mode and versatilepb-nocompaction, our
- *    kernel with the lockdown LSM and memscope signed, with
- *    confidentiality): memscope either cannot be loaded, with the kernel
- *    saying why (Debian's kernel refuses unsigned modules under lockdown:
- *    a SKIP only those rows expect), or loads, names in one line exactly
- *    the views the kernel refuses (EPERM), and the rest works.
+ *    kernel with the lockdown LSM, with confidentiality): memscope either
+ *    cannot be loaded, with the kernel saying why (a kernel that checks
+ *    module signatures refuses an unsigned one under lockdown: a SKIP only
+ *    those rows expect), or loads, names in one line exactly the views the
+ *    kernel refuses (EPERM), and the rest works.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -726,10 +726,9 @@ static void check_degraded(struct __test_metadata *_metadata, const char *log)
  * does not know memscope's key (Debian's) refuses it and says why; the
  * degraded branch then cannot run here, and the case says so with a SKIP
  * that only the rows of such kernels expect (selftests/expected-skips).
- * Our versatilepb-nocompaction kernel has the lockdown LSM and signs
- * memscope with its own key: memscope loads, names the views lockdown
+ * Where memscope loads under lockdown, it must name the views lockdown
  * refuses (each must fail with EPERM, every other one must work), and
- * /dev/memscope delivers a record.
+ * /dev/memscope must deliver a record.
  */
 TEST(lockdown_fails_or_degrades_cleanly)
 {
