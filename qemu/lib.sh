@@ -50,9 +50,8 @@ ms_debian_unpack() {
 	local arch=$1; shift
 	local root="$MS_CACHE/debian/$arch" stamp pkgs=("$@") p
 	stamp="$root/.memscope-$(echo "${pkgs[*]}" | sha256sum | cut -c1-16)"
-	# The cache is shared: two runs unpacking at once would remove each
-	# other's files. The second waits for the first (fd 8: build-kernel
-	# holds 9).
+	# Parallel runs share the cache: one unpacks, the others wait for it
+	# (an unlocked second run once removed the tree the first was filling).
 	mkdir -p "$MS_CACHE/debian"
 	exec 8>"$root.lock"
 	flock 8
@@ -66,6 +65,7 @@ ms_debian_unpack() {
 		touch "$stamp"
 	fi
 	flock -u 8
+	exec 8>&-
 	echo "$root"
 }
 
@@ -95,18 +95,29 @@ ms_debian_sysmap() {
 		[ -s "$map" ] || warn "no System.map for $abi-$arch (linux-image-$abi-$arch-dbg)"
 	fi
 	flock -u 8
+	exec 8>&-
 	if [ -s "$map" ]; then echo "$map"; fi
 }
 
+# The targets ms_target_setup knows, for usage messages and scripts/check.
+MS_TARGETS="versatilepb versatilepb-highmem versatilepb-debug versatilepb-nocompaction"
+MS_TARGETS+=" versatilepb-notracepoints x86_64 x86_64-debug arm64"
+
 # Target facts: kernel image, KDIR for module builds, busybox, compiler, QEMU.
 # Sets MS_KERNEL MS_DTB MS_KDIR MS_BUSYBOX MS_ARCH MS_CROSS MS_CC MS_QEMU,
-# and MS_SYSMAP (the kernel's System.map, if there is one to be had).
+# MS_SYSMAP (the kernel's System.map, if there is one to be had), and
+# MS_KRELEASE and MS_KSERIES: the release of the kernel the target boots,
+# from its build (include/config/kernel.release: 6.1.192, 6.1.0-56-amd64),
+# and its series (6.1), which selftests/expected-skips is keyed by.
 ms_target_setup() {
 	local target=$1 abi root
 	MS_DTB="" MS_SYSMAP=""
 	case "$target" in
-	versatilepb | versatilepb-highmem | versatilepb-debug)
-		# One board, three kernels (qemu/configs/<target>.config).
+	versatilepb | versatilepb-highmem | versatilepb-debug | versatilepb-nocompaction | \
+	versatilepb-notracepoints)
+		# One board, five kernels (qemu/configs/<target>.config): the
+		# last two are degraded on purpose (no compaction, no
+		# tracepoints) to boot README's "works without" claims.
 		MS_KDIR=$("$MS_HERE/build-kernel" "$target" | tail -1)
 		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
 		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
@@ -145,8 +156,12 @@ ms_target_setup() {
 		MS_BUSYBOX="$root/bin/busybox"
 		MS_ARCH=arm64 MS_CROSS=aarch64-linux-gnu- MS_QEMU=qemu-system-aarch64
 		;;
-	*) die "unknown target '$target' (versatilepb, versatilepb-highmem, versatilepb-debug, x86_64, x86_64-debug, arm64)" ;;
+	*) die "unknown target '$target' (${MS_TARGETS// /, })" ;;
 	esac
+	MS_KRELEASE=$(cat "$MS_KDIR/include/config/kernel.release" 2>/dev/null) ||
+		die "no include/config/kernel.release in $MS_KDIR"
+	MS_KSERIES=$(sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$MS_KRELEASE")
+	[ -n "$MS_KSERIES" ] || die "no kernel series in release '$MS_KRELEASE'"
 	MS_CC="${MS_CROSS}gcc"
 	[ -f "$MS_KERNEL" ] || die "kernel image $MS_KERNEL missing"
 	[ -x "$MS_BUSYBOX" ] || die "busybox $MS_BUSYBOX missing"

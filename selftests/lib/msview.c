@@ -1536,3 +1536,29 @@ void ms_boost_restore(char save[32])
 		ms_write_str(MS_BOOST_SYSCTL, save);
 	save[0] = '\0';
 }
+
+/* ---- h1 (runner, expected skips, degraded kernels): kernel config ---- */
+
+int ms_kconfig(const char *sym)
+{
+	size_t n = strlen(sym);
+	char line[512];
+	int v = 'n', lines = 0;
+	FILE *f;
+
+	if (access("/proc/config.gz", R_OK))
+		return -1;
+	/* busybox's gzip in the guests; the file is a few dozen KiB. */
+	f = popen("gzip -dc /proc/config.gz", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		lines++;
+		if (!strncmp(line, sym, n) && line[n] == '=' &&
+		    (line[n + 1] == 'y' || line[n + 1] == 'm'))
+			v = line[n + 1];
+	}
+	if (pclose(f) || !lines)
+		return -1;
+	return v;
+}

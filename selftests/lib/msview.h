@@ -370,4 +370,14 @@ int ms_read_small(const char *path, char *buf, size_t len);
 int ms_boost_off(char save[32]);
 void ms_boost_restore(char save[32]);
 
+/*
+ * h1 (runner, expected skips, degraded kernels): the running kernel's own
+ * configuration, for skips decided by a fact of the kernel.
+ * ms_kconfig("CONFIG_COMPACTION") is 'y' or 'm', 'n' when /proc/config.gz
+ * says "is not set" or does not list the symbol, and -1 when there is no
+ * /proc/config.gz to read (IKCONFIG off: Debian's kernels), so the caller
+ * decides by another fact. For bool and tristate symbols only.
+ */
+int ms_kconfig(const char *sym);
+
 #endif
