@@ -13,12 +13,16 @@
  *                        (-ENOMEM) and keeps what it took
  *   hog_set USABLE MODE  take (MODE as above) or give back pages until the
  *                        usable free memory of the zone the hog takes from
- *                        is exactly USABLE pages once the per-CPU lists are
- *                        drained, counting the per-CPU counter deltas not
- *                        yet folded (vm.stat_refresh folds them): tests
- *                        hold a zone at a chosen point of a
- *                        watermark band. -ENOMEM when MODE cannot go that
- *                        low, -EAGAIN when other activity kept it moving
+ *                        is exactly USABLE pages, as /proc/zoneinfo and
+ *                        memscope will read it, and never less on the way
+ *                        (under stop_machine(), below): tests hold a zone
+ *                        at a chosen point of a watermark band. MODE nowait,
+ *                        atomic, or quiet: no reclaim and no kswapd wake-up
+ *                        (down to min), so kswapd stays asleep unless
+ *                        something else wakes it. -ENOMEM when MODE cannot
+ *                        go that low, -EAGAIN when it did not converge,
+ *                        -EOPNOTSUPP without drain_local_pages() and
+ *                        cpu_vm_stats_fold() (found through kprobes)
  *   hog_release PAGES    give back the PAGES most recently taken
  *   hog_release all      give back everything
  *   hog_until USABLE MODE  take pages (MODE as above) until the usable free
@@ -32,7 +36,9 @@
  *                        a runaway that crosses the line and goes on until
  *                        reclaim stalls; notification benchmarks use it
  * Shown as "hog NODE ZONE PAGES", one line per zone pages were taken from,
- * and "hog_crossed_ns NS" after a hog_until.
+ * "hog_crossed_ns NS" after a hog_until, and after a hog_set whether it
+ * found the two functions it takes pages without a dip with
+ * ("hog_exact drain_local=0|1 fold=0|1", below).
  * Pages come from the first online node only (__GFP_THISNODE): on NUMA
  * machines the allocator would otherwise fall back to the next node and
  * no zone would drain the way the tests steer it.
@@ -47,7 +53,6 @@
  * "hog_drain unavailable" is shown.
  */
 #include <linux/gfp.h>
-#include <linux/irqflags.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -58,6 +63,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/smp.h>
+#include <linux/stop_machine.h>
 #include <linux/timekeeping.h>
 #include <linux/vmstat.h>
 
@@ -118,20 +124,6 @@ static unsigned long mst_zone_usable(struct zone *zone)
 	if (IS_ENABLED(CONFIG_CMA))
 		unusable += zone_page_state(zone, NR_FREE_CMA_PAGES);
 	return free - min(free, unusable);
-}
-
-/*
- * The same with the per-CPU deltas of the counters, which the zone counter
- * takes up later: what the counter will say once they are folded.
- */
-static unsigned long mst_zone_usable_exact(struct zone *zone)
-{
-	long free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
-	long unusable = READ_ONCE(zone->nr_reserved_highatomic);
-
-	if (IS_ENABLED(CONFIG_CMA))
-		unusable += zone_page_state_snapshot(zone, NR_FREE_CMA_PAGES);
-	return free > unusable ? free - unusable : 0;
 }
 
 /*
@@ -228,88 +220,108 @@ static void mst_local_resolve(void)
 	mst_local_resolved = true;
 }
 
-/*
- * Take @n pages without free memory ever showing less than what is left
- * once they are taken. An order-0 allocation refills this CPU's list with
- * a batch from the buddy lists, and the free count drops by the whole
- * batch until a drain; memscope evaluates (its allocation hook pokes it
- * every 32 pages) and would see a dip below the point aimed at. So take
- * in chunks with interrupts off (no evaluation on this CPU in between),
- * and before turning them on again give this CPU's list back and fold
- * its counter deltas. Without the two symbols, the dip remains.
- */
-#define MST_HOG_CHUNK 32
-static int mst_hog_take_exact(unsigned long n, gfp_t gfp)
-{
-	unsigned long flags, i;
-	struct page *page;
-	int ret = 0;
-
-	if (!mst_local_resolved)
-		mst_local_resolve();
-	while (n && !ret) {
-		local_irq_save(flags);
-		for (i = 0; i < MST_HOG_CHUNK && n; i++, n--) {
-			page = alloc_pages_node(first_online_node,
-						gfp | __GFP_THISNODE | __GFP_NOWARN, 0);
-			if (!page) {
-				ret = -ENOMEM;
-				break;
-			}
-			list_add(&page->lru, &mst_hog_pages);
-			mst_hog_count++;
-		}
-		if (mst_drain_local)
-			mst_drain_local(NULL);
-		if (mst_fold_cpu)
-			mst_fold_cpu(smp_processor_id());
-		local_irq_restore(flags);
-		cond_resched();
-	}
-	return ret;
-}
-
-/* The zone hog_set steers: where the last fresh allocation came from. */
+/* The zone hog_set steers: where the first page it took came from. */
 static struct zone *mst_hog_zone;
 
+struct mst_set {
+	unsigned long usable;
+	gfp_t gfp;
+	bool find_zone;
+	int ret;
+};
+
+/* Take @n pages of @gfp: 0 or -ENOMEM (what was taken is kept). */
+static int mst_take_pages(unsigned long n, gfp_t gfp)
+{
+	struct page *page;
+
+	for (; n; n--) {
+		page = alloc_pages_node(first_online_node, gfp | __GFP_THISNODE | __GFP_NOWARN, 0);
+		if (!page)
+			return -ENOMEM;
+		list_add(&page->lru, &mst_hog_pages);
+		mst_hog_count++;
+	}
+	return 0;
+}
+
+/* This CPU's lists back to the buddy lists, every CPU's deltas folded. */
+static void mst_settle_stopped(void)
+{
+	int cpu;
+
+	mst_drain_local(NULL);
+	/* UP kernels keep no deltas: no cpu_vm_stats_fold() there. */
+	if (mst_fold_cpu)
+		for_each_online_cpu(cpu)
+			mst_fold_cpu(cpu);
+}
+
 /*
- * Usable free memory of the hog's zone to exactly @usable. Each round
- * drains the per-CPU lists and corrects by the difference; a page that
- * came from another zone is kept (and shows as such); only pages of the
- * zone are given back, so it converges as long as the zone does not move
- * by itself. Rounds are bounded: kswapd or another task moving the zone
- * makes it -EAGAIN.
+ * Runs under stop_machine(): every other CPU waits with interrupts off,
+ * so nothing allocates, frees or evaluates until the zone is where it is
+ * wanted. An order-0 allocation refills this CPU's list with a batch from
+ * the buddy lists and free memory drops by the whole batch until a drain:
+ * done in the open, memscope (its allocation hook pokes it every 32 pages,
+ * its timer runs on any CPU) would see that dip below the point aimed at.
+ * Here the list is given back and the counter deltas folded before
+ * anything runs again, so the zone counter /proc/zoneinfo and memscope
+ * read is exact when they next look. Pages given back go through this
+ * CPU's list too, and other CPUs' lists are left alone: draining them
+ * would only make their next allocation refill a batch.
+ */
+static int mst_set_stopped(void *arg)
+{
+	struct mst_set *set = arg;
+	unsigned long now;
+	int round;
+
+	if (set->find_zone) {
+		set->ret = mst_take_pages(1, set->gfp);
+		if (set->ret)
+			return 0;
+		mst_hog_zone = page_zone(list_first_entry(&mst_hog_pages, struct page, lru));
+	}
+	for (round = 0; round < 8; round++) {
+		mst_settle_stopped();
+		now = mst_zone_usable(mst_hog_zone);
+		if (now == set->usable) {
+			set->ret = 0;
+			return 0;
+		}
+		if (now < set->usable)
+			mst_hog_release_zone(mst_hog_zone, set->usable - now);
+		else if (mst_take_pages(now - set->usable, set->gfp))
+			break;
+	}
+	mst_settle_stopped();
+	set->ret = mst_zone_usable(mst_hog_zone) == set->usable ? 0 :
+		   round < 8 ? -ENOMEM : -EAGAIN;
+	return 0;
+}
+
+/*
+ * Usable free memory of the hog's zone to exactly @usable. The zone is
+ * found once (until "hog_release all") from a page taken with @gfp: the
+ * pages held may be another zone's (a test drains the zones below first).
+ * A page of the zone taken to look on each call would dip one page below
+ * a point held on a line.
  */
 static int mst_hog_set(unsigned long usable, gfp_t gfp)
 {
-	unsigned long now;
-	int round, ret;
+	struct mst_set set = {
+		.usable = usable,
+		.gfp = gfp & ~__GFP_DIRECT_RECLAIM,
+		.find_zone = !mst_hog_zone,
+		.ret = -EAGAIN,
+	};
 
-	/*
-	 * The zone a fresh allocation comes from: the pages held may be
-	 * another zone's (a test drains the zones below first). Below the
-	 * watermark MODE stops at, the zone of the last one.
-	 */
-	if (!mst_hog_take_exact(1, gfp))
-		mst_hog_zone = page_zone(list_first_entry(&mst_hog_pages, struct page, lru));
-	if (!mst_hog_zone)
-		return -ENOMEM;
-	for (round = 0; round < 32; round++) {
-		mst_hog_drain();
-		now = mst_zone_usable_exact(mst_hog_zone);
-		if (now == usable)
-			return 0;
-		if (now < usable) {
-			mst_hog_release_zone(mst_hog_zone, usable - now);
-			continue;
-		}
-		ret = mst_hog_take_exact(now - usable, gfp);
-		if (ret) {
-			mst_hog_drain();
-			return ret;
-		}
-	}
-	return -EAGAIN;
+	if (!mst_local_resolved)
+		mst_local_resolve();
+	if (!mst_drain_local || (IS_ENABLED(CONFIG_SMP) && !mst_fold_cpu))
+		return -EOPNOTSUPP;
+	stop_machine(mst_set_stopped, &set, NULL);
+	return set.ret;
 }
 
 static int mst_hog_run(const char *verb, char *args)
@@ -356,6 +368,8 @@ static int mst_hog_run(const char *verb, char *args)
 			return mst_hog_set(n, GFP_NOWAIT);
 		if (!strcmp(mode, "atomic"))
 			return mst_hog_set(n, GFP_ATOMIC);
+		if (!strcmp(mode, "quiet"))
+			return mst_hog_set(n, 0);
 		return -EINVAL;
 	}
 	if (!strcmp(verb, "hog_cross")) {
@@ -401,6 +415,9 @@ static void mst_hog_show(struct seq_file *m)
 
 	if (mst_drain_resolved && !mst_drain_all_pages)
 		seq_puts(m, "hog_drain unavailable\n");
+	if (mst_local_resolved)
+		seq_printf(m, "hog_exact drain_local=%d fold=%d\n", !!mst_drain_local,
+			   !!mst_fold_cpu);
 	if (mst_hog_crossed_ns)
 		seq_printf(m, "hog_crossed_ns %llu\n", mst_hog_crossed_ns);
 	if (!mst_hog_count)
