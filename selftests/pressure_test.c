@@ -810,21 +810,29 @@ static long long timer_evals(void)
 
 /*
  * What the timer mechanism allows. The timer re-arms itself from its own
- * handler, period_ms after the tick it ran in; 20 ms is a whole number of
- * jiffies at HZ=100 (versatilepb), 250 (Debian) and 1000, so on a CPU
- * whose ticks come on time it fires exactly every 20 ms of guest time:
- * span/20, less the partial period at each end. A TCG vCPU the host does
- * not run takes no tick: the expiry due in such a gap runs when the gap
- * ends, late by at most the gap, and the next period starts from there.
- * Only one expiry is pending at a time, so the periods lose together at
- * most the time stolen from the CPU (measured by the spinning threads,
- * the largest of them). Nothing else may cost an evaluation.
+ * handler at jiffies + msecs_to_jiffies(period_ms), and the timer wheel
+ * rounds a level-0 expiry up by one jiffy so that no timer fires early
+ * (calc_index()): on a CPU whose ticks come on time it fires every
+ * period_ms plus one jiffy, 20 ms being a whole number of jiffies at
+ * HZ=100 (versatilepb: 30 ms), 250 (Debian: 24 ms) and 1000 (21 ms). The
+ * jiffy is at most 10 ms (HZ >= 100) and at least 1 ms (HZ <= 1000). A
+ * TCG vCPU the host does not run takes no tick: the expiry due in such a
+ * gap runs when the gap ends, late by at most the gap, and the next period
+ * starts from there. Only one expiry is pending at a time, so the periods
+ * lose together at most the time stolen from the CPU (measured by the
+ * spinning threads, the largest of them). Less the partial period at each
+ * end, nothing else may cost or add an evaluation.
  */
 static long long fast_lower_bound(long long span, long long period)
 {
-	long long lb = (span - stolen_max) / period - 2;
+	long long lb = (span - stolen_max) / (period + 10) - 2;
 
 	return lb > 0 ? lb : 0;
+}
+
+static long long fast_upper_bound(long long span, long long period)
+{
+	return span / (period + 1) + 2;
 }
 
 /* Flush the activity windows: two windows of 100 ms with nothing in them. */
@@ -889,7 +897,7 @@ TEST(period_ms_sets_the_sampling_rate)
 	TH_LOG("timer evaluations: %lld at period_ms=20 in %lld ms (stolen %lld ms in %lld gaps, at least %lld), then %lld at period_ms=1000 in %lld ms",
 	       fast, span, stolen_max, stolen_gaps, lb, slow, ms_now_ms() - t0);
 	EXPECT_GE(fast, lb);
-	EXPECT_LE(fast, span / 20 + 2);
+	EXPECT_LE(fast, fast_upper_bound(span, 20));
 	/*
 	 * One a second, and the one still due from period_ms=20 (changing
 	 * the period re-arms the timer sooner, never later).
@@ -1034,7 +1042,7 @@ FIXTURE_TEARDOWN(hog)
  * the zone had moved (memscope may have seen it elsewhere meanwhile), or
  * a negative errno.
  */
-static int hold_at(long long usable, const char *mode)
+static int hold_at_checked(long long usable, const char *mode, bool check)
 {
 	char cmd[64];
 
@@ -1044,7 +1052,7 @@ static int hold_at(long long usable, const char *mode)
 		bool there = false;
 		int ret = hog_cmd(cmd);
 
-		if (ret || !strcmp(mode, "atomic"))
+		if (ret || !check)
 			return ret;
 		if (oracle_read(&o))
 			return -EIO;
@@ -1054,6 +1062,11 @@ static int hold_at(long long usable, const char *mode)
 			return i;
 	}
 	return 3;
+}
+
+static int hold_at(long long usable, const char *mode)
+{
+	return hold_at_checked(usable, mode, strcmp(mode, "atomic"));
 }
 
 struct hyst {
@@ -1168,8 +1181,19 @@ TEST_F_TIMEOUT(hog, levels_enter_and_leave_by_the_watermarks, 600)
 		for (unsigned int i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
 			for (tries = 0; tries < 5; tries++) {
 				to_none(_metadata, self->scope, &h, high, step, hold);
-				moved = hold_at(at[i], "nowait");
-				ASSERT_LE(0, moved);
+				/*
+				 * GFP_NOWAIT may refuse the last page or two above
+				 * min (arm64: stuck at min + 2 aiming at min + 1):
+				 * the case one page above min takes atomically.
+				 */
+				moved = hold_at_checked(at[i], at[i] == min + 1 ? "atomic" : "nowait",
+							true);
+				ASSERT_LE(0, moved) {
+					char *ctl = ms_slurp(MS_HELPER_CTL);
+
+					TH_LOG("%s", ctl ? ctl : "");
+					free(ctl);
+				}
 				h.set_ms = ms_now_ms();
 				if (!moved)
 					break;
@@ -1523,7 +1547,7 @@ TEST_F_TIMEOUT(activity, fast_period_applies_as_soon_as_the_level_rises, 60)
 	TH_LOG("%lld timer evaluations in %lld ms above none (stolen %lld ms in %lld gaps, at least %lld)",
 	       fast, span, stolen_max, stolen_gaps, lb);
 	EXPECT_GE(fast, lb);
-	EXPECT_LE(fast, span / 20 + 2);
+	EXPECT_LE(fast, fast_upper_bound(span, 20));
 }
 
 /*

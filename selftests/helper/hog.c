@@ -230,6 +230,9 @@ struct mst_set {
 	int ret;
 };
 
+/* The last hog_set that did not land: for the test's log. */
+static unsigned long mst_set_failed[3];
+
 /* Take @n pages of @gfp: 0 or -ENOMEM (what was taken is kept). */
 static int mst_take_pages(unsigned long n, gfp_t gfp)
 {
@@ -295,8 +298,13 @@ static int mst_set_stopped(void *arg)
 			break;
 	}
 	mst_settle_stopped();
-	set->ret = mst_zone_usable(mst_hog_zone) == set->usable ? 0 :
-		   round < 8 ? -ENOMEM : -EAGAIN;
+	now = mst_zone_usable(mst_hog_zone);
+	set->ret = now == set->usable ? 0 : round < 8 ? -ENOMEM : -EAGAIN;
+	if (set->ret) {
+		mst_set_failed[0] = set->usable;
+		mst_set_failed[1] = now;
+		mst_set_failed[2] = zone_page_state(mst_hog_zone, NR_FREE_PAGES);
+	}
 	return 0;
 }
 
@@ -393,9 +401,9 @@ static int mst_hog_run(const char *verb, char *args)
 		if (!strcmp(args, "all")) {
 			n = ULONG_MAX;
 			mst_hog_zone = NULL;
-		}
-		else if (kstrtoul(args, 0, &n))
+		} else if (kstrtoul(args, 0, &n)) {
 			return -EINVAL;
+		}
 		mst_hog_release(n);
 		return 0;
 	}
@@ -418,6 +426,9 @@ static void mst_hog_show(struct seq_file *m)
 	if (mst_local_resolved)
 		seq_printf(m, "hog_exact drain_local=%d fold=%d\n", !!mst_drain_local,
 			   !!mst_fold_cpu);
+	if (mst_set_failed[0])
+		seq_printf(m, "hog_set_failed aim=%lu usable=%lu free=%lu\n",
+			   mst_set_failed[0], mst_set_failed[1], mst_set_failed[2]);
 	if (mst_hog_crossed_ns)
 		seq_printf(m, "hog_crossed_ns %llu\n", mst_hog_crossed_ns);
 	if (!mst_hog_count)
