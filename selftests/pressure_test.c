@@ -1005,9 +1005,13 @@ FIXTURE(hog) {
 	char boost_factor[32];
 };
 
+static int hold_at(long long usable, const char *mode);
+
 FIXTURE_SETUP(hog)
 {
 	int ret = ms_hog_prepare(&self->node, self->zone, self->boost_factor);
+	static struct oracle o;
+	const struct ozone *z;
 
 	ASSERT_EQ(0, ret) TH_LOG("hog: %s", strerror(-ret));
 	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
@@ -1022,6 +1026,18 @@ FIXTURE_SETUP(hog)
 	ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE));
 	ASSERT_EQ(0, ms_param_set("fast_period_ms", "20"));
 	ASSERT_EQ(0, ms_param_set("period_ms", "20"));
+	/* hog_set needs two kernel functions it finds through kprobes. */
+	ASSERT_EQ(0, oracle_read(&o)) {
+		TH_LOG("no /proc/zoneinfo or /proc/pagetypeinfo");
+	}
+	z = oracle_find(&o, self->scope);
+	ASSERT_TRUE(z != NULL) {
+		TH_LOG("%s not in /proc/zoneinfo", self->scope);
+	}
+	ret = hold_at(ousable(z), "quiet");
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "kernel without kprobes: the hog cannot hold a zone exactly");
+	ASSERT_LE(0, ret);
 }
 
 FIXTURE_TEARDOWN(hog)
