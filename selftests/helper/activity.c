@@ -16,6 +16,8 @@
  *   tp_direct ORDER RECLAIMED  mm_vmscan_direct_reclaim_begin (GFP_KERNEL)
  *                              then mm_vmscan_direct_reclaim_end: one
  *                              direct reclaim stall of the writing task
+ *   tp_has NAME                0 if the kernel has tracepoint NAME, else
+ *                              -ENOENT: a kernel fact tests may skip on
  *   kswapd_failures NID N      sets NODE_DATA(NID)->kswapd_failures to N,
  *                              below MAX_RECLAIM_RETRIES (16) only, so
  *                              kswapd keeps being woken; kswapd clears it
@@ -112,6 +114,8 @@ static int mst_activity_run(const char *verb, char *args)
 	unsigned long a, b;
 	char *second = args;
 
+	if (!strcmp(verb, "tp_has"))
+		return args && mst_tp_lookup(args) ? 0 : -ENOENT;
 	if (strcmp(verb, "tp_lru") && strcmp(verb, "tp_direct") &&
 	    strcmp(verb, "kswapd_failures"))
 		return -ENOIOCTLCMD;
