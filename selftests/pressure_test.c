@@ -1005,13 +1005,9 @@ FIXTURE(hog) {
 	char boost_factor[32];
 };
 
-static int hold_at(long long usable, const char *mode);
-
 FIXTURE_SETUP(hog)
 {
 	int ret = ms_hog_prepare(&self->node, self->zone, self->boost_factor);
-	static struct oracle o;
-	const struct ozone *z;
 
 	ASSERT_EQ(0, ret) TH_LOG("hog: %s", strerror(-ret));
 	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
@@ -1026,18 +1022,15 @@ FIXTURE_SETUP(hog)
 	ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE));
 	ASSERT_EQ(0, ms_param_set("fast_period_ms", "20"));
 	ASSERT_EQ(0, ms_param_set("period_ms", "20"));
-	/* hog_set needs two kernel functions it finds through kprobes. */
-	ASSERT_EQ(0, oracle_read(&o)) {
-		TH_LOG("no /proc/zoneinfo or /proc/pagetypeinfo");
-	}
-	z = oracle_find(&o, self->scope);
-	ASSERT_TRUE(z != NULL) {
-		TH_LOG("%s not in /proc/zoneinfo", self->scope);
-	}
-	ret = hold_at(ousable(z), "quiet");
+	/*
+	 * hog_set needs two kernel functions it finds through kprobes: ask
+	 * for more than the zone has (it gives back what it holds of the
+	 * zone, and fails) to learn whether it has them.
+	 */
+	ret = hog_cmd("hog_set 1099511627776 quiet");
 	if (ret == -EOPNOTSUPP)
 		SKIP(return, "kernel without kprobes: the hog cannot hold a zone exactly");
-	ASSERT_LE(0, ret);
+	ASSERT_TRUE(ret == -EAGAIN || ret == -ENOMEM) TH_LOG("hog_set: %s", strerror(-ret));
 }
 
 FIXTURE_TEARDOWN(hog)
@@ -1098,8 +1091,8 @@ struct hyst {
  * never before. The system position is checked against the allocator's
  * rule each time too.
  */
-static void look(struct __test_metadata *_metadata, const char *scope, struct hyst *h,
-		 bool waited, long long hold)
+static bool look(struct __test_metadata *_metadata, const char *scope, struct hyst *h,
+		 bool waited, long long hold, long long aim)
 {
 	static struct oracle o;
 	const struct ozone *z;
@@ -1115,6 +1108,17 @@ static void look(struct __test_metadata *_metadata, const char *scope, struct hy
 		relaxed = entry;
 	if (!waited)
 		ASSERT_LT(ms_now_ms() - h->set_ms, hold) TH_LOG("read too late to see the hold");
+	check_position(_metadata, &o, t);
+	/*
+	 * The zone moved by itself since it was set (another CPU refilled
+	 * its per-CPU list): memscope may have seen points in between that
+	 * the oracle did not. Not judged; the caller starts the case again.
+	 */
+	if (aim >= 0 && ousable(z) != aim) {
+		TH_LOG("usable %lld, aimed at %lld: the zone moved, case again", ousable(z), aim);
+		free(t);
+		return false;
+	}
 	if (entry > h->expect)
 		h->expect = entry;
 	else if (waited && relaxed < h->expect)
@@ -1125,36 +1129,33 @@ static void look(struct __test_metadata *_metadata, const char *scope, struct hy
 	       lvname(got), lvname(h->expect), lvname(level_of(t, "system")),
 	       lvname(position_of(t)), kv(t, scope, "lowest_usable_pages", "mark"));
 	EXPECT_EQ(h->expect, got);
-	check_position(_metadata, &o, t);
 	EXPECT_GE(level_of(t, "system"), position_of(t));
 	free(t);
+	return true;
 }
 
 static const struct ozone *hog_zone(struct __test_metadata *_metadata, const char *scope,
 				    struct oracle *o)
 {
 	char *t = view_with_oracle(o, ROUNDS);
+	bool ok = t != NULL;
 
 	free(t);
-	return t ? oracle_find(o, scope) : NULL;
+	return ok ? oracle_find(o, scope) : NULL;
 }
 
 /*
- * Each line's entering and leaving rule, by holding the zone at exact
- * counts either side of it: a level rises as soon as usable free memory
- * is at or below its line, and falls only once it is above the line
- * raised by one watermark step (high - low), for hold_ms: to leave
- * critical usable must be back above low, to leave medium above high.
+ * To none: well above every exit line (another CPU's per-CPU list may
+ * take a few hundred pages meanwhile), for hold_ms.
  */
-/* From none: above every exit line, for hold_ms. */
-static void to_none(struct __test_metadata *_metadata, const char *scope, struct hyst *h,
+static bool to_none(struct __test_metadata *_metadata, const char *scope, struct hyst *h,
 		    long long high, long long step, long long hold)
 {
-	ASSERT_LE(0, hold_at(high + 2 * step + 2, "nowait"));
+	ASSERT_LE(0, hold_at(high + 2 * step + 512, "nowait"));
 	h->set_ms = ms_now_ms();
 	spin_ms(hold + 300);
-	look(_metadata, scope, h, true, hold);
-	ASSERT_EQ(0, h->expect);
+	look(_metadata, scope, h, true, hold, -1);
+	return h->expect == 0;
 }
 
 /*
@@ -1196,7 +1197,8 @@ TEST_F_TIMEOUT(hog, levels_enter_and_leave_by_the_watermarks, 600)
 
 		for (unsigned int i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
 			for (tries = 0; tries < 5; tries++) {
-				to_none(_metadata, self->scope, &h, high, step, hold);
+				if (!to_none(_metadata, self->scope, &h, high, step, hold))
+					continue;
 				/*
 				 * GFP_NOWAIT may refuse the last page or two above
 				 * min (arm64: stuck at min + 2 aiming at min + 1):
@@ -1211,11 +1213,10 @@ TEST_F_TIMEOUT(hog, levels_enter_and_leave_by_the_watermarks, 600)
 					free(ctl);
 				}
 				h.set_ms = ms_now_ms();
-				if (!moved)
+				if (!moved && look(_metadata, self->scope, &h, false, hold, at[i]))
 					break;
 			}
 			ASSERT_LT(tries, 5) TH_LOG("the zone would not stay at %lld", at[i]);
-			look(_metadata, self->scope, &h, false, hold);
 			/* Stay a while: time in each level is counted in whole ms. */
 			spin_ms(30);
 		}
@@ -1231,37 +1232,37 @@ TEST_F_TIMEOUT(hog, levels_enter_and_leave_by_the_watermarks, 600)
 	 */
 	for (int l = 3; l >= 1; l--) {
 		const long long exit_line = (l == 3 ? min : l == 2 ? low : high) + step;
+		const long long in = l == 1 ? (low + high) / 2 : (min + low) / 2;
 
 		for (tries = 0; tries < 5; tries++) {
-			to_none(_metadata, self->scope, &h, high, step, hold);
+			if (!to_none(_metadata, self->scope, &h, high, step, hold))
+				continue;
 			if (l == 3) {
-				ASSERT_LE(0, hold_at(min * 3 / 4, "atomic"));
+				ASSERT_EQ(0, hold_at(min * 3 / 4, "atomic"));
 				spin_ms(300);
 				h.expect = 3;	/* entered below min, unseen by this process */
-				moved = hold_at((min + low) / 2, "nowait");
-			} else {
-				moved = hold_at(l == 2 ? (min + low) / 2 : (low + high) / 2, "nowait");
 			}
+			moved = hold_at(in, "nowait");
 			ASSERT_LE(0, moved);
 			h.set_ms = ms_now_ms();
-			if (moved)
+			if (moved || !look(_metadata, self->scope, &h, false, hold, in))
 				continue;
-			look(_metadata, self->scope, &h, false, hold);
 			moved = hold_at(exit_line, "nowait");
 			ASSERT_LE(0, moved);
 			h.set_ms = ms_now_ms();
 			if (moved)
 				continue;
 			spin_ms(hold + 300);
-			look(_metadata, self->scope, &h, true, hold);
+			if (!look(_metadata, self->scope, &h, true, hold, exit_line))
+				continue;
 			moved = hold_at(exit_line + 1, "nowait");
 			ASSERT_LE(0, moved);
 			h.set_ms = ms_now_ms();
-			if (moved)
+			if (moved || !look(_metadata, self->scope, &h, false, hold, exit_line + 1))
 				continue;
-			look(_metadata, self->scope, &h, false, hold);
 			spin_ms(hold + 300);
-			look(_metadata, self->scope, &h, true, hold);
+			if (!look(_metadata, self->scope, &h, true, hold, exit_line + 1))
+				continue;
 			EXPECT_EQ(l - 1, h.expect);
 			break;
 		}
