@@ -1409,8 +1409,14 @@ TEST_F_TIMEOUT(hog, order0_failure_sets_critical, 120)
 	EXPECT_LE(1, kv(t, "system", "window_events", "alloc_failures_order0_kernel"));
 	EXPECT_EQ(3, level_of(t, "system"));
 	free(t);
+	/*
+	 * Once the window has rolled past the failure, critical has no
+	 * reason left. low may: kswapd woken by the failure stays awake
+	 * while a zone is below high, and the fixture left the zones below
+	 * the hog's (x86_64's DMA) drained.
+	 */
 	flush_activity();
-	EXPECT_EQ(0, wait_sys_level(0, 3000));
+	EXPECT_GT(3, wait_sys_level(0, 3000));
 }
 
 FIXTURE(activity) {
