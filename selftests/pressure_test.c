@@ -867,7 +867,7 @@ static int wait_sys_level(int level, long long ms)
 TEST(period_ms_sets_the_sampling_rate)
 {
 	static struct oracle o;
-	long long e0, t0, span, slow, fast, lb;
+	long long e0, t0, span, slow, fast, lb, stolen, gaps;
 	char *t;
 
 	/* An idle guest: the kernel's figures put the system above its lines. */
@@ -888,6 +888,8 @@ TEST(period_ms_sets_the_sampling_rate)
 	fast = timer_evals() - e0 - 1;
 	span = ms_now_ms() - t0;
 	lb = fast_lower_bound(span, 20);
+	stolen = stolen_max;
+	gaps = stolen_gaps;
 
 	restore_defaults();
 	e0 = timer_evals();
@@ -895,7 +897,7 @@ TEST(period_ms_sets_the_sampling_rate)
 	spin_all_cpus_ms(span);
 	slow = timer_evals() - e0 - 1;
 	TH_LOG("timer evaluations: %lld at period_ms=20 in %lld ms (stolen %lld ms in %lld gaps, at least %lld), then %lld at period_ms=1000 in %lld ms",
-	       fast, span, stolen_max, stolen_gaps, lb, slow, ms_now_ms() - t0);
+	       fast, span, stolen, gaps, lb, slow, ms_now_ms() - t0);
 	EXPECT_GE(fast, lb);
 	EXPECT_LE(fast, fast_upper_bound(span, 20));
 	/*
