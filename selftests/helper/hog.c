@@ -11,6 +11,18 @@
  *                        dma32   GFP_NOWAIT | __GFP_DMA32: up to ZONE_DMA32
  *                        all with __GFP_NOWARN; stops at the first failure
  *                        (-ENOMEM) and keeps what it took
+ *   hog_set USABLE MODE  take (MODE as above) or give back pages until the
+ *                        usable free memory of the zone the hog takes from
+ *                        is exactly USABLE pages, as /proc/zoneinfo and
+ *                        memscope will read it, and never less on the way
+ *                        (under stop_machine(), below): tests hold a zone
+ *                        at a chosen point of a watermark band. MODE nowait,
+ *                        atomic, or quiet: no reclaim and no kswapd wake-up
+ *                        (down to min), so kswapd stays asleep unless
+ *                        something else wakes it. -ENOMEM when MODE cannot
+ *                        go that low, -EAGAIN when it did not converge,
+ *                        -EOPNOTSUPP without drain_local_pages() and
+ *                        cpu_vm_stats_fold() (found through kprobes)
  *   hog_release PAGES    give back the PAGES most recently taken
  *   hog_release all      give back everything
  *   hog_until USABLE MODE  take pages (MODE as above) until the usable free
@@ -24,7 +36,9 @@
  *                        a runaway that crosses the line and goes on until
  *                        reclaim stalls; notification benchmarks use it
  * Shown as "hog NODE ZONE PAGES", one line per zone pages were taken from,
- * and "hog_crossed_ns NS" after a hog_until.
+ * "hog_crossed_ns NS" after a hog_until, and after a hog_set whether it
+ * found the two functions it takes pages without a dip with
+ * ("hog_exact drain_local=0|1 fold=0|1", below).
  * Pages come from the first online node only (__GFP_THISNODE): on NUMA
  * machines the allocator would otherwise fall back to the next node and
  * no zone would drain the way the tests steer it.
@@ -44,10 +58,14 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/smp.h>
+#include <linux/stop_machine.h>
 #include <linux/timekeeping.h>
+#include <linux/vmstat.h>
 
 #include "mst.h"
 
@@ -141,7 +159,7 @@ static int mst_hog_until(unsigned long usable, gfp_t gfp)
 	return ret;
 }
 
-static void mst_hog_release(unsigned long n)
+static void mst_hog_release_pages(unsigned long n)
 {
 	struct page *page;
 
@@ -151,7 +169,167 @@ static void mst_hog_release(unsigned long n)
 		__free_page(page);
 		mst_hog_count--;
 	}
+}
+
+static void mst_hog_release(unsigned long n)
+{
+	mst_hog_release_pages(n);
 	mst_hog_drain();
+}
+
+/* Give back up to @n of the pages held from @zone, the latest first. */
+static void mst_hog_release_zone(struct zone *zone, unsigned long n)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, &mst_hog_pages, lru) {
+		if (!n)
+			break;
+		if (page_zone(page) != zone)
+			continue;
+		list_del(&page->lru);
+		__free_page(page);
+		mst_hog_count--;
+		n--;
+	}
+}
+
+static void (*mst_drain_local)(struct zone *zone);
+static void (*mst_fold_cpu)(int cpu);
+static bool mst_local_resolved;
+
+/* drain_local_pages() and cpu_vm_stats_fold(): not exported, as above. */
+static void mst_local_resolve(void)
+{
+#ifdef CONFIG_KPROBES
+	struct kprobe kp = { .symbol_name = "drain_local_pages" };
+
+	if (!register_kprobe(&kp)) {
+		mst_drain_local = (void (*)(struct zone *))(void *)kp.addr;
+		unregister_kprobe(&kp);
+	}
+#ifdef CONFIG_SMP
+	memset(&kp, 0, sizeof(kp));
+	kp.symbol_name = "cpu_vm_stats_fold";
+	if (!register_kprobe(&kp)) {
+		mst_fold_cpu = (void (*)(int))(void *)kp.addr;
+		unregister_kprobe(&kp);
+	}
+#endif
+#endif
+	mst_local_resolved = true;
+}
+
+/* The zone hog_set steers: where the first page it took came from. */
+static struct zone *mst_hog_zone;
+
+struct mst_set {
+	unsigned long usable;
+	gfp_t gfp;
+	bool find_zone;
+	int ret;
+};
+
+/* The last hog_set that did not land: for the test's log. */
+static unsigned long mst_set_failed[3];
+
+/* Take @n pages of @gfp: 0 or -ENOMEM (what was taken is kept). */
+static int mst_take_pages(unsigned long n, gfp_t gfp)
+{
+	struct page *page;
+
+	for (; n; n--) {
+		page = alloc_pages_node(first_online_node, gfp | __GFP_THISNODE | __GFP_NOWARN, 0);
+		if (!page)
+			return -ENOMEM;
+		list_add(&page->lru, &mst_hog_pages);
+		mst_hog_count++;
+	}
+	return 0;
+}
+
+/* This CPU's lists back to the buddy lists, every CPU's deltas folded. */
+static void mst_settle_stopped(void)
+{
+	int cpu;
+
+	mst_drain_local(NULL);
+	/* UP kernels keep no deltas: no cpu_vm_stats_fold() there. */
+	if (mst_fold_cpu)
+		for_each_online_cpu(cpu)
+			mst_fold_cpu(cpu);
+}
+
+/*
+ * Runs under stop_machine(): every other CPU waits with interrupts off,
+ * so nothing allocates, frees or evaluates until the zone is where it is
+ * wanted. An order-0 allocation refills this CPU's list with a batch from
+ * the buddy lists and free memory drops by the whole batch until a drain:
+ * done in the open, memscope (its allocation hook pokes it every 32 pages,
+ * its timer runs on any CPU) would see that dip below the point aimed at.
+ * Here the list is given back and the counter deltas folded before
+ * anything runs again, so the zone counter /proc/zoneinfo and memscope
+ * read is exact when they next look. Pages given back go through this
+ * CPU's list too, and other CPUs' lists are left alone: draining them
+ * would only make their next allocation refill a batch.
+ */
+static int mst_set_stopped(void *arg)
+{
+	struct mst_set *set = arg;
+	unsigned long now;
+	int round;
+
+	if (set->find_zone) {
+		set->ret = mst_take_pages(1, set->gfp);
+		if (set->ret)
+			return 0;
+		mst_hog_zone = page_zone(list_first_entry(&mst_hog_pages, struct page, lru));
+	}
+	for (round = 0; round < 8; round++) {
+		mst_settle_stopped();
+		now = mst_zone_usable(mst_hog_zone);
+		if (now == set->usable) {
+			set->ret = 0;
+			return 0;
+		}
+		if (now < set->usable)
+			mst_hog_release_zone(mst_hog_zone, set->usable - now);
+		else if (mst_take_pages(now - set->usable, set->gfp))
+			break;
+	}
+	mst_settle_stopped();
+	now = mst_zone_usable(mst_hog_zone);
+	set->ret = now == set->usable ? 0 : round < 8 ? -ENOMEM : -EAGAIN;
+	if (set->ret) {
+		mst_set_failed[0] = set->usable;
+		mst_set_failed[1] = now;
+		mst_set_failed[2] = zone_page_state(mst_hog_zone, NR_FREE_PAGES);
+	}
+	return 0;
+}
+
+/*
+ * Usable free memory of the hog's zone to exactly @usable. The zone is
+ * found once (until "hog_release all") from a page taken with @gfp: the
+ * pages held may be another zone's (a test drains the zones below first).
+ * A page of the zone taken to look on each call would dip one page below
+ * a point held on a line.
+ */
+static int mst_hog_set(unsigned long usable, gfp_t gfp)
+{
+	struct mst_set set = {
+		.usable = usable,
+		.gfp = gfp & ~__GFP_DIRECT_RECLAIM,
+		.find_zone = !mst_hog_zone,
+		.ret = -EAGAIN,
+	};
+
+	if (!mst_local_resolved)
+		mst_local_resolve();
+	if (!mst_drain_local || (IS_ENABLED(CONFIG_SMP) && !mst_fold_cpu))
+		return -EOPNOTSUPP;
+	stop_machine(mst_set_stopped, &set, NULL);
+	return set.ret;
 }
 
 static int mst_hog_run(const char *verb, char *args)
@@ -189,6 +367,19 @@ static int mst_hog_run(const char *verb, char *args)
 			return mst_hog_until(n, GFP_ATOMIC);
 		return -EINVAL;
 	}
+	if (!strcmp(verb, "hog_set")) {
+		mode = args;
+		n = 0;
+		if (!args || !strsep(&mode, " ") || !mode || kstrtoul(args, 0, &n))
+			return -EINVAL;
+		if (!strcmp(mode, "nowait"))
+			return mst_hog_set(n, GFP_NOWAIT);
+		if (!strcmp(mode, "atomic"))
+			return mst_hog_set(n, GFP_ATOMIC);
+		if (!strcmp(mode, "quiet"))
+			return mst_hog_set(n, 0);
+		return -EINVAL;
+	}
 	if (!strcmp(verb, "hog_cross")) {
 		unsigned long more;
 		int ret;
@@ -207,10 +398,12 @@ static int mst_hog_run(const char *verb, char *args)
 	if (!strcmp(verb, "hog_release")) {
 		if (!args)
 			return -EINVAL;
-		if (!strcmp(args, "all"))
+		if (!strcmp(args, "all")) {
 			n = ULONG_MAX;
-		else if (kstrtoul(args, 0, &n))
+			mst_hog_zone = NULL;
+		} else if (kstrtoul(args, 0, &n)) {
 			return -EINVAL;
+		}
 		mst_hog_release(n);
 		return 0;
 	}
@@ -230,6 +423,12 @@ static void mst_hog_show(struct seq_file *m)
 
 	if (mst_drain_resolved && !mst_drain_all_pages)
 		seq_puts(m, "hog_drain unavailable\n");
+	if (mst_local_resolved)
+		seq_printf(m, "hog_exact drain_local=%d fold=%d\n", !!mst_drain_local,
+			   !!mst_fold_cpu);
+	if (mst_set_failed[0])
+		seq_printf(m, "hog_set_failed aim=%lu usable=%lu free=%lu\n",
+			   mst_set_failed[0], mst_set_failed[1], mst_set_failed[2]);
 	if (mst_hog_crossed_ns)
 		seq_printf(m, "hog_crossed_ns %llu\n", mst_hog_crossed_ns);
 	if (!mst_hog_count)

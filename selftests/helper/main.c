@@ -24,6 +24,7 @@
 static const struct mst_handler *const mst_handlers[] = {
 	&mst_pages_handler,
 	&mst_hog_handler,
+	&mst_activity_handler,
 	&mst_hkpages_handler,
 	&mst_hkslab_handler,
 	&mst_bench_handler,

@@ -21,6 +21,7 @@ struct mst_handler {
 
 extern const struct mst_handler mst_pages_handler;
 extern const struct mst_handler mst_hog_handler;
+extern const struct mst_handler mst_activity_handler;
 extern const struct mst_handler mst_hkpages_handler;
 extern const struct mst_handler mst_hkslab_handler;
 extern const struct mst_handler mst_bench_handler;
