@@ -67,6 +67,10 @@
 #include <linux/timekeeping.h>
 #include <linux/vmstat.h>
 
+#ifdef CONFIG_X86
+#include <asm/cpufeature.h>
+#endif
+
 #include "mst.h"
 
 /* Taken pages are linked through page->lru: they are ours until freed. */
@@ -199,8 +203,28 @@ static void (*mst_fold_cpu)(int cpu);
 static bool mst_local_resolved;
 
 /* drain_local_pages() and cpu_vm_stats_fold(): not exported, as above. */
+/*
+ * A function found by its address may not be called where the CPU checks
+ * indirect branches (IBT: objtool seals the ENDBR of functions with no
+ * address taken, and the call is a #CP, a BUG()) or where kCFI checks the
+ * call's type. No guest here has IBT (TCG does not emulate it), but the
+ * helper must not be the one module that breaks the rule: hog_set then
+ * fails with EOPNOTSUPP.
+ */
+static bool mst_indirect_calls_checked(void)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	if (cpu_feature_enabled(X86_FEATURE_IBT))
+		return true;
+#endif
+	return IS_ENABLED(CONFIG_CFI_CLANG);
+}
+
 static void mst_local_resolve(void)
 {
+	mst_local_resolved = true;
+	if (mst_indirect_calls_checked())
+		return;
 #ifdef CONFIG_KPROBES
 	struct kprobe kp = { .symbol_name = "drain_local_pages" };
 
@@ -217,7 +241,6 @@ static void mst_local_resolve(void)
 	}
 #endif
 #endif
-	mst_local_resolved = true;
 }
 
 /* The zone hog_set steers: where the first page it took came from. */
