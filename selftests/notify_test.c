@@ -1293,6 +1293,13 @@ TEST_F_TIMEOUT(zhog, stall_trigger_fires_on_direct_reclaim, 120)
 	stalls = ms_vmstat_prefix("allocstall_") - stalls;
 	TH_LOG("hog_until %d, hog_take %d: %lld direct reclaim stall(s)", r1, r2, stalls);
 	ASSERT_GE(stalls, 1);
+	if (!ms_kernel_has_tracepoints()) {
+		/* Stalls are seen by the vmscan tracepoints only: no record. */
+		EXPECT_EQ(0, wait_record(fd, 10000));
+		close(fd);
+		munmap(lazy, len);
+		return;
+	}
 	ASSERT_EQ(1, wait_record(fd, 10000));
 	ASSERT_EQ(sizeof(ev), read(fd, &ev, sizeof(ev)));
 	TH_LOG("stall record: %llu ns, merged %llu", (unsigned long long)ev.value,
@@ -1540,6 +1547,8 @@ FIXTURE(oomrun) {
 	char zone[16];
 	char boost_factor[32];
 	char hold_ms[32];
+	/* The sampling periods, when the test shortened them ("" if not). */
+	char period_ms[32], fast_period_ms[32];
 };
 
 FIXTURE_SETUP(oomrun)
@@ -1557,12 +1566,33 @@ FIXTURE_SETUP(oomrun)
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hog_release all"));
 	snprintf(self->hold_ms, sizeof(self->hold_ms), "%lld", ms_param_get("hold_ms"));
 	ASSERT_GE(ms_param_get("hold_ms"), 0);
+	self->period_ms[0] = '\0';
+	self->fast_period_ms[0] = '\0';
+	if (ms_kernel_has_tracepoints())
+		return;
+	/*
+	 * Without tracepoints no hook pokes an evaluation as the hog takes
+	 * pages: only the timer samples, and a runaway goes from none to the
+	 * OOM kill within the default period_ms (1 s). A supervisor on such
+	 * a kernel samples at the shortest period the module allows, 10 ms.
+	 */
+	ASSERT_GE(ms_param_get("period_ms"), 0);
+	ASSERT_GE(ms_param_get("fast_period_ms"), 0);
+	snprintf(self->period_ms, sizeof(self->period_ms), "%lld", ms_param_get("period_ms"));
+	snprintf(self->fast_period_ms, sizeof(self->fast_period_ms), "%lld",
+		 ms_param_get("fast_period_ms"));
+	ASSERT_EQ(0, ms_param_set("period_ms", "10"));
+	ASSERT_EQ(0, ms_param_set("fast_period_ms", "10"));
 }
 
 FIXTURE_TEARDOWN(oomrun)
 {
 	munlockall();
 	ms_param_set("hold_ms", self->hold_ms);
+	if (self->period_ms[0])
+		ms_param_set("period_ms", self->period_ms);
+	if (self->fast_period_ms[0])
+		ms_param_set("fast_period_ms", self->fast_period_ms);
 	ms_hog_finish(self->boost_factor);
 }
 
@@ -1752,12 +1782,25 @@ TEST_F_TIMEOUT(oomrun, critical_read_before_the_oom_kill, 600)
 		 * per 32 pages a CPU takes and run asynchronously: there
 		 * medium may share critical's evaluation, and only its order
 		 * and uniqueness are checked.
+		 * Without tracepoints only the timer samples, at most once a
+		 * tick (10 ms at HZ=100), and the leak takes some 50 pages a
+		 * tick: it too can cross the band between two samples (seen on
+		 * versatilepb-notracepoints 64M: 299 pages, then 238 with
+		 * kswapd failing, which is critical).
 		 */
-		if (sh->pause_ms)
+		if (sh->pause_ms && ms_kernel_has_tracepoints())
 			EXPECT_LT(t_med, t_crit);
 		/* The headline: critical in hand before the hog was dead. */
 		EXPECT_LT(oom_rec[i_crit].read_ns, death_ns);
-		EXPECT_GT(i_oom, i_crit);
+		/*
+		 * The oom record comes of the mark_victim tracepoint: none
+		 * without tracepoints, where the levels, from the zones'
+		 * watermark positions, must still all come in time.
+		 */
+		if (ms_kernel_has_tracepoints())
+			EXPECT_GT(i_oom, i_crit);
+		if (!ms_kernel_has_tracepoints())
+			EXPECT_EQ(-1, i_oom);
 
 		/* The kernel log orders the read against the OOM killer itself. */
 		ms_oracle("kernel log: invoked oom-killer");
@@ -1773,9 +1816,19 @@ TEST_F_TIMEOUT(oomrun, critical_read_before_the_oom_kill, 600)
 		EXPECT_TRUE(start != NULL);
 		EXPECT_TRUE(crit_marked);
 		EXPECT_TRUE(killed != NULL) TH_LOG("no OOM kill of the hog in the kernel log");
-		EXPECT_TRUE(mark && invoked && mark < invoked)
-			TH_LOG("critical read %s the OOM killer was invoked",
-			       mark && invoked ? "after" : "or the OOM killer not found:");
+		EXPECT_TRUE(mark && invoked) TH_LOG("critical read or the OOM killer not found");
+		TH_LOG("round %d: critical read %s the OOM killer was invoked", round,
+		       mark && invoked && mark < invoked ? "before" : "after");
+		/*
+		 * Without tracepoints nothing but kswapd's failures raises the
+		 * level before the zone's position is critical, at min, where
+		 * the allocator enters direct reclaim and the OOM killer can
+		 * follow before this reader gets the one CPU back (64M: record
+		 * 77 ms before the death, read 44 ms before it, after "invoked
+		 * oom-killer"). Read before the death is what holds there.
+		 */
+		if (ms_kernel_has_tracepoints())
+			EXPECT_TRUE(mark && invoked && mark < invoked);
 		free(log);
 
 		/*

@@ -443,7 +443,7 @@ TEST_F_TIMEOUT(stress, oom_storm_with_subscribers_and_readers, 3600)
 	enum { NSUBS = 4, NREADERS = 3 };
 	static const char *const trig[] = { "oom", "level low", "level critical", "stall 10ms" };
 	unsigned long kills = count("MEMSCOPE_STRESS_OOMS", 5, 50), k;
-	unsigned long long oom_sum[NSUBS] = { 0 }, records = 0, dropped = 0, avail, total;
+	unsigned long long oom_sum[NSUBS] = { 0 }, records = 0, dropped = 0, avail, total, seen;
 	unsigned long decoy_kills = 0;
 	pid_t decoy;
 	size_t balloon_len = 0;
@@ -525,6 +525,12 @@ TEST_F_TIMEOUT(stress, oom_storm_with_subscribers_and_readers, 3600)
 	waitpid(decoy, NULL, 0);
 	/* Every OOM kill: the hogs' and the decoys'. */
 	total = kills + decoy_kills;
+	/*
+	 * memscope learns of a kill from the mark_victim tracepoint: without
+	 * tracepoints it must count none and queue no OOM record, while the
+	 * level and stall triggers go on.
+	 */
+	seen = ms_kernel_has_tracepoints() ? total : 0;
 	if (balloon_len)
 		munmap(balloon, balloon_len);
 	if (boost)
@@ -536,7 +542,7 @@ TEST_F_TIMEOUT(stress, oom_storm_with_subscribers_and_readers, 3600)
 
 		for (i = 0; i < NSUBS; i++) {
 			records += drain(fds[i], &oom_sum[i], &dropped);
-			all &= oom_sum[i] >= total;
+			all &= oom_sum[i] >= seen;
 		}
 		if (all)
 			break;
@@ -550,10 +556,13 @@ TEST_F_TIMEOUT(stress, oom_storm_with_subscribers_and_readers, 3600)
 	       kills, t, kills ? t / (long long)kills : 0, balloon_len >> 20, decoy_kills, records);
 	EXPECT_EQ((int)kills, sigkilled);
 	EXPECT_EQ(0, dropped) TH_LOG("records said %llu were dropped", dropped);
+	ms_oracle("/proc/vmstat oom_kill");
 	EXPECT_EQ((long long)total, vm1 - vm0) TH_LOG("/proc/vmstat oom_kill went %lld -> %lld", vm0, vm1);
-	EXPECT_EQ((long long)total, pr1 - pr0) TH_LOG("pressure oom_kills went %lld -> %lld", pr0, pr1);
+	EXPECT_EQ((long long)seen, pr1 - pr0)
+		TH_LOG("pressure oom_kills went %lld -> %lld", pr0, pr1);
 	for (i = 0; i < NSUBS; i++) {
-		EXPECT_EQ(total, oom_sum[i]) TH_LOG("subscriber %d counted %llu kills", i, oom_sum[i]);
+		EXPECT_EQ(seen, oom_sum[i])
+			TH_LOG("subscriber %d counted %llu kills", i, oom_sum[i]);
 		ASSERT_EQ(0, ioctl(fds[i], MEMSCOPE_IOC_STATS, &sst));
 		EXPECT_EQ(0, sst.dropped);
 		close(fds[i]);

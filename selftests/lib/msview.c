@@ -1562,3 +1562,52 @@ int ms_kconfig(const char *sym)
 		return -1;
 	return v;
 }
+
+/* ---- h5 (degraded kernels): tracepoints and compaction ---- */
+
+/*
+ * Decided once per program: ms_kconfig() runs gzip. Without
+ * /proc/config.gz, the kernel's own files tell: the kmem trace events
+ * exist only with tracepoints, vm.compact_memory only with compaction.
+ */
+bool ms_kernel_has_tracepoints(void)
+{
+	static int known = -1;
+	int c;
+
+	if (known < 0) {
+		c = ms_kconfig("CONFIG_TRACEPOINTS");
+		if (c < 0)
+			known = !access(MS_TRACEFS "/events/kmem", F_OK);
+		else
+			known = c != 'n';
+	}
+	return known;
+}
+
+bool ms_kernel_has_compaction(void)
+{
+	static int known = -1;
+	int c;
+
+	if (known < 0) {
+		c = ms_kconfig("CONFIG_COMPACTION");
+		if (c < 0)
+			known = !access("/proc/sys/vm/compact_memory", F_OK);
+		else
+			known = c != 'n';
+	}
+	return known;
+}
+
+int ms_view_cannot_hook(const char *path)
+{
+	char *buf = ms_slurp(path);
+	int ret;
+
+	if (!buf)
+		return -1;
+	ret = !!strstr(buf, MS_NO_HOOKS_LINE);
+	free(buf);
+	return ret;
+}

@@ -380,4 +380,15 @@ void ms_boost_restore(char save[32]);
  */
 int ms_kconfig(const char *sym);
 
+/*
+ * h5 (degraded kernels): facts of the running kernel, from its config
+ * (ms_kconfig()) or, without /proc/config.gz, from the files it has.
+ */
+bool ms_kernel_has_tracepoints(void);
+bool ms_kernel_has_compaction(void);
+/* What every hook view's status line says on a kernel without tracepoints. */
+#define MS_NO_HOOKS_LINE "; kernel without CONFIG_TRACEPOINTS: nothing can be hooked\n"
+/* 1 when the view at path says it, 0 when not, -1 when unreadable. */
+int ms_view_cannot_hook(const char *path);
+
 #endif
