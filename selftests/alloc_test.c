@@ -573,13 +573,15 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 		ASSERT_EQ(0, read_extfrag_mt(&m1));
 		ASSERT_EQ(0, ms_trace_lost()) TH_LOG("trace buffer too small");
 		ASSERT_EQ(0, count_trace(&t));
-		same = same_as_trace(&x0, &x1, &m0, &m1, &t);
+		/*
+		 * A round counts only if the workload caused both events (the
+		 * kernel's trace says so) and memscope agrees with the trace:
+		 * 0 == 0 proves nothing, so such a round is tried again.
+		 */
+		same = t.ndrained > 0 && t.nextfrag > 0 && same_as_trace(&x0, &x1, &m0, &m1, &t);
 		TH_LOG("round %d: %d movable order-%d block(s) before; %s, %ld pages (high %ld); traced %llu drained, %llu fallbacks; memscope %s",
 		       round, swept, top, fail, npages, high, t.ndrained, t.nextfrag,
-		       same ? "agrees" : "differs");
-		/* What the workload must cause, whatever the noise. */
-		ASSERT_GT(t.ndrained, 0);
-		ASSERT_GT(t.nextfrag, 0);
+		       same ? "agrees" : "differs or nothing to compare");
 	}
 	ms_trace_close();
 	for (int o = 0; o < x1.norders; o++)
@@ -596,7 +598,8 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 			if (x1.extfrag[0][o][f] - x0.extfrag[0][o][f] || t.extfrag[o][f])
 				TH_LOG("extfrag order %d<-%d: %llu, traced %llu", o, f,
 				       x1.extfrag[0][o][f] - x0.extfrag[0][o][f], t.extfrag[o][f]);
-	ASSERT_TRUE(same) TH_LOG("no round in %d agreed", TRACE_ROUNDS);
+	ASSERT_TRUE(same) TH_LOG("no round in %d caused drains and fallbacks and agreed",
+				 TRACE_ROUNDS);
 }
 
 TEST_F(helper, bad_helper_commands_are_refused)
