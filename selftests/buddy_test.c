@@ -198,29 +198,14 @@ static int read_pagetypeinfo(struct ms_view *v)
 		return -errno;
 	memset(v, 0, sizeof(*v));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char zone[16], type[16], *tok, *s2 = NULL;
-		struct ms_zone *z;
-		int node, n = 0, order = 0, t;
+		char zone[16], type[16];
+		int node, n = 0;
 
 		if (sscanf(line, "Node %d, zone %15[^,], type %15s%n", &node, zone, type,
 			   &n) != 3 || !n)
 			continue;
-		z = ms_find_zone(v, node, zone);
-		if (!z) {
-			if (v->nzones == MS_MAX_ZONES)
-				break;
-			z = &v->z[v->nzones++];
-			z->node = node;
-			snprintf(z->name, sizeof(z->name), "%s", zone);
-		}
-		if (z->ntypes == MS_MAX_TYPES)
+		if (ms_put_type_row(v, node, zone, type, line + n))
 			break;
-		t = z->ntypes++;
-		snprintf(z->type_names[t], sizeof(z->type_names[t]), "%s", type);
-		for (tok = strtok_r(line + n, " ", &s2); tok && order < MS_MAX_ORDERS;
-		     tok = strtok_r(NULL, " ", &s2))
-			z->types[t][order++] = tok[0] == '>' ? -1 : strtol(tok, NULL, 10);
-		v->norders = order;
 	}
 	free(buf);
 	return v->nzones ? 0 : -EINVAL;

@@ -388,6 +388,18 @@ static int drop_all_caps(void)
 	return syscall(SYS_capset, &h, d);
 }
 
+/* A one-byte message with room for one descriptor (SCM_RIGHTS). */
+static void one_byte_msg(struct msghdr *msg, struct iovec *iov, char *byte,
+			 char *cbuf, size_t clen)
+{
+	*iov = (struct iovec){ .iov_base = byte, .iov_len = 1 };
+	memset(msg, 0, sizeof(*msg));
+	msg->msg_iov = iov;
+	msg->msg_iovlen = 1;
+	msg->msg_control = cbuf;
+	msg->msg_controllen = clen;
+}
+
 /*
  * The mark files check the credentials the file was opened with, not the
  * writer's: a descriptor opened without CAP_SYS_ADMIN and handed to a
@@ -415,12 +427,7 @@ TEST(mark_writes_check_the_openers_credentials)
 		fd = open(path, O_WRONLY);
 		if (fd < 0)
 			_exit(100 + errno % 100);
-		iov = (struct iovec){ .iov_base = &byte, .iov_len = 1 };
-		memset(&msg, 0, sizeof(msg));
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
+		one_byte_msg(&msg, &iov, &byte, cbuf, sizeof(cbuf));
 		cm = CMSG_FIRSTHDR(&msg);
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SCM_RIGHTS;
@@ -428,12 +435,7 @@ TEST(mark_writes_check_the_openers_credentials)
 		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : 201);
 	}
-	iov = (struct iovec){ .iov_base = &byte, .iov_len = 1 };
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
+	one_byte_msg(&msg, &iov, &byte, cbuf, sizeof(cbuf));
 	ASSERT_EQ(1, recvmsg(sv[0], &msg, 0));
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_EQ(0, WEXITSTATUS(status));

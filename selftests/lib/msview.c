@@ -210,6 +210,24 @@ int ms_read_extfrag(const char *path, struct ms_view *v, bool fragindex)
 	return ms_read_node_zone_table(path, v, ms_put_index, fragindex);
 }
 
+int ms_put_type_row(struct ms_view *v, int node, const char *zone, const char *type,
+		    char *counts)
+{
+	struct ms_zone *z = ms_get_zone(v, node, zone);
+	char *tok, *save = NULL;
+	int order = 0, t;
+
+	if (!z || z->ntypes == MS_MAX_TYPES)
+		return -EINVAL;
+	t = z->ntypes++;
+	snprintf(z->type_names[t], sizeof(z->type_names[t]), "%s", type);
+	for (tok = strtok_r(counts, " ", &save); tok && order < MS_MAX_ORDERS;
+	     tok = strtok_r(NULL, " ", &save))
+		z->types[t][order++] = tok[0] == '>' ? -1 : strtol(tok, NULL, 10);
+	v->norders = order;
+	return 0;
+}
+
 /* memscope pagetypes: "node zone type count..." with ">N" for capped lists. */
 int ms_read_pagetypes(const char *path, struct ms_view *v)
 {
@@ -220,9 +238,8 @@ int ms_read_pagetypes(const char *path, struct ms_view *v)
 		return -errno;
 	memset(v, 0, sizeof(*v));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char zone[16], type[16], *tok, *s2 = NULL;
-		struct ms_zone *z;
-		int node, n = 0, order = 0, t;
+		char zone[16], type[16];
+		int node, n = 0;
 
 		if (line[0] == '#')
 			continue;
@@ -230,17 +247,9 @@ int ms_read_pagetypes(const char *path, struct ms_view *v)
 			ret = -EINVAL;
 			break;
 		}
-		z = ms_get_zone(v, node, zone);
-		if (!z || z->ntypes == MS_MAX_TYPES) {
-			ret = -EINVAL;
+		ret = ms_put_type_row(v, node, zone, type, line + n);
+		if (ret)
 			break;
-		}
-		t = z->ntypes++;
-		snprintf(z->type_names[t], sizeof(z->type_names[t]), "%s", type);
-		for (tok = strtok_r(line + n, " ", &s2); tok && order < MS_MAX_ORDERS;
-		     tok = strtok_r(NULL, " ", &s2))
-			z->types[t][order++] = tok[0] == '>' ? -1 : strtol(tok, NULL, 10);
-		v->norders = order;
 	}
 	free(buf);
 	if (!ret && !v->nzones)

@@ -41,6 +41,14 @@ int ms_read_buddy(const char *path, struct ms_view *v);
 int ms_read_buddyinfo(const char *path, struct ms_view *v);
 int ms_read_extfrag(const char *path, struct ms_view *v, bool fragindex);
 int ms_read_pagetypes(const char *path, struct ms_view *v);
+/*
+ * One free-list row (memscope's pagetypes view, /proc/pagetypeinfo): the
+ * zone found or added, a migratetype row of the counts in @counts (split
+ * in place; ">N", a list the kernel stopped counting, is -1). -EINVAL when
+ * the view has no room left.
+ */
+int ms_put_type_row(struct ms_view *v, int node, const char *zone, const char *type,
+		    char *counts);
 
 struct ms_zone *ms_find_zone(struct ms_view *v, int node, const char *name);
 /* Same zones and the same free blocks per order. */
