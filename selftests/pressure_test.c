@@ -1422,7 +1422,7 @@ TEST_F_TIMEOUT(hog, order0_failure_sets_critical, 120)
 }
 
 FIXTURE(activity) {
-	int dummy;
+	bool no_tp;	/* no vmscan tracepoints: each test skips (6.1's harness runs it) */
 };
 
 /*
@@ -1438,7 +1438,8 @@ FIXTURE_SETUP(activity)
 
 	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
 	ret = hog_cmd("tp_lru 0 0");
-	if (ret == -ENOENT)
+	self->no_tp = ret == -ENOENT;
+	if (self->no_tp)
 		SKIP(return, "kernel without vmscan tracepoints");
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, ms_param_set("hold_ms", "0"));
@@ -1501,6 +1502,8 @@ TEST_F_TIMEOUT(activity, reclaim_efficiency_sets_the_level, 120)
 		{ 100, 5, 95, 3 },
 		{ 1000, 1000, 0, 0 },
 	};
+	if (self->no_tp)
+		SKIP(return, "kernel without vmscan tracepoints");
 
 	ms_oracle("helper: staged mm_vmscan_lru_shrink_inactive");
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1530,6 +1533,8 @@ TEST_F_TIMEOUT(activity, reclaim_efficiency_sets_the_level, 120)
 TEST_F_TIMEOUT(activity, direct_reclaim_stall_sets_medium, 60)
 {
 	char *t;
+	if (self->no_tp)
+		SKIP(return, "kernel without vmscan tracepoints");
 
 	ms_oracle("helper: staged mm_vmscan_direct_reclaim_begin/end");
 	t = view_text();
@@ -1556,6 +1561,8 @@ TEST_F_TIMEOUT(activity, fast_period_applies_as_soon_as_the_level_rises, 60)
 {
 	long long e0, t0, idle, fast, span, lb;
 	char *t;
+	if (self->no_tp)
+		SKIP(return, "kernel without vmscan tracepoints");
 
 	ASSERT_EQ(0, ms_param_set("fast_period_ms", "20"));
 	ASSERT_EQ(0, ms_param_set("period_ms", "60000"));
@@ -1599,6 +1606,8 @@ TEST_F_TIMEOUT(activity, oom_kill_sets_oom, 600)
 	int status;
 	pid_t pid;
 	char *t;
+	if (self->no_tp)
+		SKIP(return, "kernel without vmscan tracepoints");
 
 	ms_oracle("/proc/vmstat oom_kill");
 	ASSERT_EQ(0, ms_write_str("/proc/self/oom_score_adj", "-1000"));
