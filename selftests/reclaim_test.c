@@ -299,6 +299,29 @@ static bool kswapd_gave_up(void);
  * proactive work (not a compact_daemon_wake), after which it waits for
  * work with its short timeout again, however long it had deferred.
  */
+/*
+ * Run the helper command @cmd, read its outcome from the helper's line
+ * that starts with @key (@fmt scans two counts: succeeded, failed), and
+ * give back everything the helper holds. 0, or -1 if any step failed.
+ */
+static int run_and_release(const char *cmd, const char *key, const char *fmt,
+			   unsigned int *ok, unsigned int *failed)
+{
+	char *list, *line;
+	int n = 0;
+
+	if (ms_write_str(MS_HELPER_CTL, cmd))
+		return -1;
+	list = ms_slurp(MS_HELPER_CTL);
+	line = list ? strstr(list, key) : NULL;
+	if (line)
+		n = sscanf(line, fmt, ok, failed);
+	free(list);
+	if (ms_write_str(MS_HELPER_CTL, "hk_release"))
+		return -1;
+	return n == 2 ? 0 : -1;
+}
+
 static void poke_kcompactd(void)
 {
 	const char *sysctl = "/proc/sys/vm/compaction_proactiveness";
@@ -313,7 +336,7 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	struct snap a, s, b;
 	unsigned int ok = 0, failed = 0;
 	long long dr, untimed, fails_before, t0;
-	char cmd[32], *list;
+	char cmd[32];
 	long long kernel, ours, attempts, captured, bulk;
 	bool hopeless;
 	/* The views grow by a few lines at most while the test runs. */
@@ -364,12 +387,7 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	snprintf(cmd, sizeof(cmd), "hk_frag %d", STALL_ORDER);
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	snprintf(cmd, sizeof(cmd), "hk_stall %d %d", STALL_ORDER, STALL_TRIES);
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
-	list = ms_slurp(MS_HELPER_CTL);
-	ASSERT_TRUE(list != NULL);
-	ASSERT_EQ(2, sscanf(strstr(list, "hk_last"), "hk_last hk_stall %*d %u %u", &ok, &failed));
-	free(list);
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
+	ASSERT_EQ(0, run_and_release(cmd, "hk_last", "hk_last hk_stall %*d %u %u", &ok, &failed));
 	TH_LOG("order-%d requests on fragmented memory: %u succeeded, %u failed",
 	       STALL_ORDER, ok, failed);
 	/*
@@ -381,12 +399,7 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	hopeless = kswapd_gave_up();
 	snprintf(cmd, sizeof(cmd), "h2_nowait %d %d", STALL_ORDER, STALL_TRIES);
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
-	list = ms_slurp(MS_HELPER_CTL);
-	ASSERT_TRUE(list != NULL);
-	ASSERT_EQ(2, sscanf(strstr(list, "h2_nowait "), "h2_nowait %*d %u %u", &ok, &failed));
-	free(list);
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
+	ASSERT_EQ(0, run_and_release(cmd, "h2_nowait ", "h2_nowait %*d %u %u", &ok, &failed));
 	TH_LOG("GFP_NOWAIT order-%d requests: %u succeeded, %u failed; kswapd %s",
 	       STALL_ORDER, ok, failed, hopeless ? "had given up" : "active");
 	/* kcompactd runs by itself: the kernel's count says when it has. */

@@ -355,61 +355,62 @@ static int mst_hog_set(unsigned long usable, gfp_t gfp)
 	return set.ret;
 }
 
+/* The verbs that take "N MODE", and the allocation flags of each mode. */
+static const struct {
+	const char *verb, *mode;
+	int (*run)(unsigned long n, gfp_t gfp);
+	gfp_t gfp;
+} mst_hog_modes[] = {
+	{ "hog_take", "kernel", mst_hog_take, GFP_KERNEL | __GFP_NORETRY },
+	{ "hog_take", "nowait", mst_hog_take, GFP_NOWAIT },
+	{ "hog_take", "atomic", mst_hog_take, GFP_ATOMIC },
+#ifdef CONFIG_ZONE_DMA
+	{ "hog_take", "dma", mst_hog_take, GFP_NOWAIT | __GFP_DMA },
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	{ "hog_take", "dma32", mst_hog_take, GFP_NOWAIT | __GFP_DMA32 },
+#endif
+	{ "hog_until", "nowait", mst_hog_until, GFP_NOWAIT },
+	{ "hog_until", "kernel", mst_hog_until, GFP_KERNEL | __GFP_NORETRY },
+	{ "hog_until", "atomic", mst_hog_until, GFP_ATOMIC },
+	{ "hog_set", "nowait", mst_hog_set, GFP_NOWAIT },
+	{ "hog_set", "atomic", mst_hog_set, GFP_ATOMIC },
+	/* No allocation at all: the point is held by pages already taken. */
+	{ "hog_set", "quiet", mst_hog_set, 0 },
+};
+
+/* "N MODE", split in place: the count, and the mode word in @mode. */
+static int mst_hog_args(char *args, unsigned long *n, char **mode)
+{
+	*mode = args;
+	if (!args || !strsep(mode, " ") || !*mode || kstrtoul(args, 0, n))
+		return -EINVAL;
+	return 0;
+}
+
 static int mst_hog_run(const char *verb, char *args)
 {
-	unsigned long n;
+	bool known_verb = false;
+	unsigned long n = 0;
 	char *mode;
+	size_t i;
 
-	if (!strcmp(verb, "hog_take")) {
-		mode = args;
-		n = 0;
-		if (!args || !strsep(&mode, " ") || !mode || kstrtoul(args, 0, &n))
+	for (i = 0; i < ARRAY_SIZE(mst_hog_modes); i++)
+		known_verb |= !strcmp(verb, mst_hog_modes[i].verb);
+	if (known_verb) {
+		if (mst_hog_args(args, &n, &mode))
 			return -EINVAL;
-		if (!strcmp(mode, "kernel"))
-			return mst_hog_take(n, GFP_KERNEL | __GFP_NORETRY);
-		if (!strcmp(mode, "nowait"))
-			return mst_hog_take(n, GFP_NOWAIT);
-		if (!strcmp(mode, "atomic"))
-			return mst_hog_take(n, GFP_ATOMIC);
-		if (IS_ENABLED(CONFIG_ZONE_DMA) && !strcmp(mode, "dma"))
-			return mst_hog_take(n, GFP_NOWAIT | __GFP_DMA);
-		if (IS_ENABLED(CONFIG_ZONE_DMA32) && !strcmp(mode, "dma32"))
-			return mst_hog_take(n, GFP_NOWAIT | __GFP_DMA32);
-		return -EINVAL;
-	}
-	if (!strcmp(verb, "hog_until")) {
-		mode = args;
-		n = 0;
-		if (!args || !strsep(&mode, " ") || !mode || kstrtoul(args, 0, &n))
-			return -EINVAL;
-		if (!strcmp(mode, "nowait"))
-			return mst_hog_until(n, GFP_NOWAIT);
-		if (!strcmp(mode, "kernel"))
-			return mst_hog_until(n, GFP_KERNEL | __GFP_NORETRY);
-		if (!strcmp(mode, "atomic"))
-			return mst_hog_until(n, GFP_ATOMIC);
-		return -EINVAL;
-	}
-	if (!strcmp(verb, "hog_set")) {
-		mode = args;
-		n = 0;
-		if (!args || !strsep(&mode, " ") || !mode || kstrtoul(args, 0, &n))
-			return -EINVAL;
-		if (!strcmp(mode, "nowait"))
-			return mst_hog_set(n, GFP_NOWAIT);
-		if (!strcmp(mode, "atomic"))
-			return mst_hog_set(n, GFP_ATOMIC);
-		if (!strcmp(mode, "quiet"))
-			return mst_hog_set(n, 0);
+		for (i = 0; i < ARRAY_SIZE(mst_hog_modes); i++)
+			if (!strcmp(verb, mst_hog_modes[i].verb) &&
+			    !strcmp(mode, mst_hog_modes[i].mode))
+				return mst_hog_modes[i].run(n, mst_hog_modes[i].gfp);
 		return -EINVAL;
 	}
 	if (!strcmp(verb, "hog_cross")) {
 		unsigned long more;
 		int ret;
 
-		mode = args;
-		if (!args || !strsep(&mode, " ") || !mode || kstrtoul(args, 0, &n) ||
-		    kstrtoul(mode, 0, &more))
+		if (mst_hog_args(args, &n, &mode) || kstrtoul(mode, 0, &more))
 			return -EINVAL;
 		ret = mst_hog_until(n, GFP_NOWAIT);
 		if (ret)

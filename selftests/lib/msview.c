@@ -1572,41 +1572,40 @@ int ms_kconfig(const char *sym)
 	return v;
 }
 
-/* ---- h5 (degraded kernels): tracepoints and compaction ---- */
+/* ---- degraded kernels: tracepoints and compaction ---- */
 
 /*
- * Decided once per program: ms_kconfig() runs gzip. Without
- * /proc/config.gz, the kernel's own files tell: the kmem trace events
- * exist only with tracepoints, vm.compact_memory only with compaction.
+ * Decided once per program (@known caches it): ms_kconfig() runs gzip.
+ * Without /proc/config.gz, the kernel's own files tell: the kmem trace
+ * events exist only with tracepoints, vm.compact_memory only with
+ * compaction.
  */
+static bool kernel_has(int *known, const char *sym, const char *witness)
+{
+	int c;
+
+	if (*known < 0) {
+		c = ms_kconfig(sym);
+		if (c < 0)
+			*known = !access(witness, F_OK);
+		else
+			*known = c != 'n';
+	}
+	return *known;
+}
+
 bool ms_kernel_has_tracepoints(void)
 {
 	static int known = -1;
-	int c;
 
-	if (known < 0) {
-		c = ms_kconfig("CONFIG_TRACEPOINTS");
-		if (c < 0)
-			known = !access(MS_TRACEFS "/events/kmem", F_OK);
-		else
-			known = c != 'n';
-	}
-	return known;
+	return kernel_has(&known, "CONFIG_TRACEPOINTS", MS_TRACEFS "/events/kmem");
 }
 
 bool ms_kernel_has_compaction(void)
 {
 	static int known = -1;
-	int c;
 
-	if (known < 0) {
-		c = ms_kconfig("CONFIG_COMPACTION");
-		if (c < 0)
-			known = !access("/proc/sys/vm/compact_memory", F_OK);
-		else
-			known = c != 'n';
-	}
-	return known;
+	return kernel_has(&known, "CONFIG_COMPACTION", "/proc/sys/vm/compact_memory");
 }
 
 int ms_view_cannot_hook(const char *path)
