@@ -224,7 +224,12 @@ TEST(reader_stuck_in_copy_keeps_its_record)
 	pid_t child;
 	char *area;
 
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	/*
+	 * Non-blocking: on a blocking userfaultfd, poll() answers POLLERR at
+	 * once (fs/userfaultfd.c), which synchronizes nothing; B then often
+	 * read before A had faulted (seen on a loaded host, 2026-12-07).
+	 */
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0 && errno == ENOSYS)
 		SKIP(return, "kernel without userfaultfd");
 	ASSERT_GE(uffd, 0);
@@ -247,6 +252,7 @@ TEST(reader_stuck_in_copy_keeps_its_record)
 	/* A is stuck once the fault reaches the userfaultfd. */
 	pfd = (struct pollfd){ .fd = uffd, .events = POLLIN };
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	ASSERT_EQ(POLLIN, pfd.revents) TH_LOG("userfaultfd poll: revents %#x", pfd.revents);
 
 	child = fork();
 	ASSERT_GE(child, 0);
