@@ -135,104 +135,11 @@ static int ms_find_zone_slot(const struct memscope_trigger *t)
 	return -ENOENT;
 }
 
-/* The fields of struct memscope_trigger that each kind gives a meaning to. */
-#define MS_FIELD_LEVEL		BIT(0)
-#define MS_FIELD_ORDER		BIT(1)
-#define MS_FIELD_THRESHOLD	BIT(2)
-#define MS_FIELD_REARM		BIT(3)
-#define MS_FIELD_ZONE		BIT(4)	/* may select a zone (MEMSCOPE_TRIGF_ZONE) */
-#define MS_FIELD_STALL_FLAGS	BIT(5)	/* MEMSCOPE_TRIGF_STALL_* */
-
-static const u8 ms_kind_fields[] = {
-	[MEMSCOPE_TRIG_LEVEL] = MS_FIELD_LEVEL | MS_FIELD_ZONE,
-	[MEMSCOPE_TRIG_AVAILABLE] = MS_FIELD_THRESHOLD | MS_FIELD_REARM,
-	[MEMSCOPE_TRIG_HEADROOM] = MS_FIELD_LEVEL | MS_FIELD_THRESHOLD | MS_FIELD_REARM |
-				   MS_FIELD_ZONE,
-	[MEMSCOPE_TRIG_ORDER] = MS_FIELD_ORDER | MS_FIELD_THRESHOLD | MS_FIELD_REARM |
-				MS_FIELD_ZONE,
-	[MEMSCOPE_TRIG_STALL] = MS_FIELD_THRESHOLD | MS_FIELD_STALL_FLAGS,
-	[MEMSCOPE_TRIG_ALLOC_FAIL] = MS_FIELD_ORDER,
-	[MEMSCOPE_TRIG_OOM] = 0,
-};
-
-/*
- * A field that the trigger's kind does not use must be zero, as the ABI
- * document says: a value accepted today could never be given a meaning
- * by a later version. Without MEMSCOPE_TRIGF_ZONE, node and zone are
- * fields the trigger does not use.
- */
-static int ms_trigger_unused_fields(const struct memscope_trigger *t)
-{
-	const u32 stall_flags = MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT;
-	u8 used;
-
-	if (t->kind == 0 || t->kind >= ARRAY_SIZE(ms_kind_fields))
-		return -EINVAL;
-	used = ms_kind_fields[t->kind];
-	if ((!(used & MS_FIELD_LEVEL) && t->level) ||
-	    (!(used & MS_FIELD_ORDER) && t->order) ||
-	    (!(used & MS_FIELD_THRESHOLD) && t->threshold) ||
-	    (!(used & MS_FIELD_REARM) && t->rearm) ||
-	    (!(used & MS_FIELD_STALL_FLAGS) && (t->flags & stall_flags)) ||
-	    (!(used & MS_FIELD_ZONE) && (t->flags & MEMSCOPE_TRIGF_ZONE)))
-		return -EINVAL;
-	if (!(t->flags & MEMSCOPE_TRIGF_ZONE) &&
-	    (t->node || memchr_inv(t->zone, 0, sizeof(t->zone))))
-		return -EINVAL;
-	return 0;
-}
-
 static int ms_trigger_validate(struct memscope_trigger *t, int *slot)
 {
-	const u32 known = MEMSCOPE_TRIGF_ZONE | MEMSCOPE_TRIGF_CLEAR |
-			  MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT;
-	int ret;
-
-	if (t->flags & ~known || t->reserved0 || t->reserved[0] || t->reserved[1])
-		return -EINVAL;
-	ret = ms_trigger_unused_fields(t);
-	if (ret)
-		return ret;
-	*slot = -1;
-	if (t->flags & MEMSCOPE_TRIGF_ZONE) {
-		*slot = ms_find_zone_slot(t);
-		if (*slot < 0)
-			return *slot;
-	} else if (t->kind == MEMSCOPE_TRIG_HEADROOM) {
-		return -EINVAL;
-	}
-	switch (t->kind) {
-	case MEMSCOPE_TRIG_LEVEL:
-		if (t->level < MEMSCOPE_LEVEL_LOW || t->level > MEMSCOPE_LEVEL_OOM)
-			return -EINVAL;
-		break;
-	case MEMSCOPE_TRIG_HEADROOM:
-		if (t->level > MEMSCOPE_WMARK_HIGH)
-			return -EINVAL;
-		fallthrough;
-	case MEMSCOPE_TRIG_AVAILABLE:
-	case MEMSCOPE_TRIG_ORDER:
-		if (t->kind == MEMSCOPE_TRIG_ORDER && t->order >= MAX_ORDER)
-			return -ERANGE;
-		if (!t->threshold)
-			return -EINVAL;
-		if (!t->rearm)
-			t->rearm = t->threshold + max_t(u64, t->threshold / 8, 1);
-		if (t->rearm < t->threshold)
-			return -ERANGE;
-		break;
-	case MEMSCOPE_TRIG_STALL:
-		if (!t->threshold)
-			return -EINVAL;
-		if (!(t->flags & (MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT)))
-			t->flags |= MEMSCOPE_TRIGF_STALL_RECLAIM | MEMSCOPE_TRIGF_STALL_COMPACT;
-		break;
-	case MEMSCOPE_TRIG_ALLOC_FAIL:
-		if (t->order >= MAX_ORDER)
-			return -ERANGE;
-		break;
-	}
-	return 0;
+	/* A lookup of an unknown or garbage name is harmless; the rules decide. */
+	*slot = t->flags & MEMSCOPE_TRIGF_ZONE ? ms_find_zone_slot(t) : -1;
+	return ms_rules_validate(t, *slot, MAX_ORDER);
 }
 
 static u64 ms_failures_from(const struct ms_reclaim_totals *t, unsigned int order)
@@ -268,25 +175,6 @@ static u64 ms_order_value(const struct ms_trigger *tr, const struct ms_snap *s)
 	return n;
 }
 
-/*
- * The next trigger id of @sub, under sub->lock. Ids count up from 1; after
- * 2^32 - 1 triggers on one file they wrap, skipping 0 and every id still
- * in use, so that an id names one live trigger only.
- */
-static u32 ms_next_trigger_id(struct ms_subscriber *sub)
-{
-	unsigned int i;
-	u32 id;
-
-	do {
-		id = ++sub->next_trigger_id;
-		for (i = 0; id && i < sub->nr_triggers; i++)
-			if (sub->triggers[i].t.id == id)
-				id = 0;
-	} while (!id);
-	return id;
-}
-
 int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 {
 	struct ms_trigger *tr;
@@ -297,14 +185,12 @@ int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 	if (ret)
 		return ret;
 	spin_lock_irqsave(&sub->lock, flags);
-	if (sub->nr_triggers == sub->max_triggers) {
+	tr = ms_rules_insert(sub->triggers, &sub->nr_triggers, sub->max_triggers,
+			     &sub->next_trigger_id, t);
+	if (!tr) {
 		spin_unlock_irqrestore(&sub->lock, flags);
 		return -ENOSPC;
 	}
-	t->id = ms_next_trigger_id(sub);
-	tr = &sub->triggers[sub->nr_triggers++];
-	memset(tr, 0, sizeof(*tr));
-	tr->t = *t;
 	tr->zone_slot = slot;
 	/* Event-like triggers count from now, not from load. */
 	tr->seen_count = U64_MAX;
@@ -318,17 +204,10 @@ int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 int ms_subscriber_del(struct ms_subscriber *sub, u32 id)
 {
 	unsigned long flags;
-	unsigned int i;
-	int ret = -ENOENT;
+	int ret;
 
 	spin_lock_irqsave(&sub->lock, flags);
-	for (i = 0; i < sub->nr_triggers; i++) {
-		if (sub->triggers[i].t.id == id) {
-			sub->triggers[i] = sub->triggers[--sub->nr_triggers];
-			ret = 0;
-			break;
-		}
-	}
+	ret = ms_rules_delete(sub->triggers, &sub->nr_triggers, id);
 	spin_unlock_irqrestore(&sub->lock, flags);
 	return ret;
 }
@@ -348,10 +227,11 @@ void ms_subscriber_clear(struct ms_subscriber *sub)
 
 int ms_subscriber_set_interval(struct ms_subscriber *sub, u64 ns)
 {
+	int ret = ms_rules_check_interval(ns);
 	unsigned long flags;
 
-	if (ns > 3600ULL * NSEC_PER_SEC)
-		return -ERANGE;
+	if (ret)
+		return ret;
 	spin_lock_irqsave(&sub->lock, flags);
 	sub->interval_ns = ns;
 	spin_unlock_irqrestore(&sub->lock, flags);

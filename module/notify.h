@@ -2,7 +2,8 @@
 /*
  * memscope: low-memory notifications on /dev/memscope. notify.c holds the
  * subscribers, their triggers and queues; notify_dev.c the char device;
- * notify_view.c the debugfs "events" file.
+ * notify_view.c the debugfs "events" file; notify_rules.c the trigger
+ * rules and table (struct ms_trigger).
  */
 #ifndef _MEMSCOPE_NOTIFY_H
 #define _MEMSCOPE_NOTIFY_H
@@ -16,19 +17,7 @@
 #include <linux/uidgid.h>
 #include <linux/wait.h>
 
-struct ms_trigger {
-	struct memscope_trigger t;
-	int zone_slot;		/* index into ms_pressure.zones, -1: system-wide */
-	bool fired;		/* condition true and reported (edge state; not for events) */
-	bool pending;		/* a record to queue, unless the interval holds it back */
-	u32 pending_reason;
-	u64 pending_value;	/* its value; events add up while it waits */
-	u64 merged;		/* firings to fold into the next record */
-	u64 seen_count;		/* ALLOC_FAIL, OOM: totals at the last look */
-	u64 fired_total;	/* records this trigger produced (events view) */
-	u64 added_ns;		/* levels reached before this are not its business */
-	u64 fired_ns;		/* when the reported condition was first seen */
-};
+#include "notify_rules.h"
 
 /*
  * Lock nesting: read_mutex (one reader of the file at a time, held across
