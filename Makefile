@@ -10,8 +10,8 @@
 #   make check     all set-up, static gates, selftests in QEMU guests
 #   make demo      boot versatilepb at mem=32M and show every memscope view
 #   make bench     what the allocator hooks cost, against ftrace (figures)
-#   make fuzz      libFuzzer on the /dev/memscope command parser, 60 s
-#                  (FUZZ_TIME=seconds)
+#   make fuzz      libFuzzer on the /dev/memscope command parser and on the
+#                  trigger rules' state machine, 60 s each (FUZZ_TIME=seconds)
 #   make stress    the stress and fuzz selftests at full counts in guests
 #
 # "make -C $KDIR M=$PWD" works without this file: the top-level Kbuild
