@@ -7,6 +7,10 @@
 #   make modules_install [INSTALL_MOD_PATH=...]
 #   make clean
 #   make headers_install [INSTALL_HDR_PATH=...]
+#   make install [DESTDIR=...] [PREFIX=/usr] [SYSTEMDUNITDIR=...]
+#                  the user-space side: memscoped, its unit, init script
+#                  and example config, the modules-load.d file, the uapi
+#                  header (the module itself: modules_install or DKMS)
 #   make check     all set-up, static gates, selftests in QEMU guests
 #   make demo      boot versatilepb at mem=32M and show every memscope view
 #   make bench     what the allocator hooks cost, against ftrace (figures)
@@ -33,6 +37,26 @@ headers_install:
 	install -D -m 0644 include/uapi/linux/memscope.h \
 		$(INSTALL_HDR_PATH)/include/linux/memscope.h
 
+# What the packages need (Documentation/packaging.rst). PREFIX moves the
+# binary, the unit's ExecStart follows it; /etc stays /etc, as for
+# memscoped's own install.
+PREFIX ?= /usr
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+MEMSCOPED_OUT ?= $(CURDIR)/tools/memscoped
+install:
+	$(MAKE) -C tools/memscoped OUT=$(MEMSCOPED_OUT) PREFIX=$(PREFIX) install
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|/usr/sbin/memscoped|$(PREFIX)/sbin/memscoped|g' \
+		tools/memscoped/memscoped.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/memscoped.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/memscoped.service
+	install -D -m 0755 tools/memscoped/S50memscoped \
+		$(DESTDIR)/etc/init.d/S50memscoped
+	install -D -m 0644 contrib/modules-load.d/memscope.conf \
+		$(DESTDIR)$(MODULESLOADDIR)/memscope.conf
+	$(MAKE) headers_install INSTALL_HDR_PATH=$(DESTDIR)$(PREFIX)
+
 check:
 	scripts/check
 
@@ -50,4 +74,5 @@ fuzz:
 stress:
 	scripts/stress
 
-.PHONY: all modules modules_install clean check demo headers_install bench fuzz stress
+.PHONY: all modules modules_install clean check demo headers_install install bench fuzz \
+	stress

@@ -8,7 +8,10 @@
 #include <linux/mmzone.h>
 #include <linux/types.h>
 
-#define MEMSCOPE_VERSION "0.1.0"
+/* The release, from module/VERSION (module/Kbuild passes it). */
+#ifndef MEMSCOPE_VERSION
+#error "MEMSCOPE_VERSION is not set: build through module/Kbuild"
+#endif
 
 struct dentry;
 struct seq_file;
