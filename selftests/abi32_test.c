@@ -37,8 +37,8 @@
 #define WORK "/tmp/abi32"
 #define PRESSURE MS_DEBUGFS "/pressure"
 /* The reason a 64-bit kernel without 32-bit user space gives to execve(). */
-#define NO_COMPAT "kernel without 32-bit user space (CONFIG_IA32_EMULATION, CONFIG_COMPAT)"
-#define NO_BUILD "no 32-bit build staged: a 32-bit target"
+#define NO_COMPAT "kernel runs no 32-bit programs (no CONFIG_IA32_EMULATION or CONFIG_COMPAT)"
+#define NO_BUILD "no 32-bit build staged (a 32-bit target)"
 
 static char self_path[PATH_MAX];
 
