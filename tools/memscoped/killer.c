@@ -154,8 +154,13 @@ int msd_killer_start(struct msd_killer *k, pid_t pid, const char *why, bool grou
 			close(v->pidfd);
 		return 0;
 	}
-	if (!ret)
+	if (!ret) {
 		ret = send_signal(v, SIGTERM);
+		/* EPERM here is a missing CAP_KILL, not a protected process: say so. */
+		if (ret && ret != -ESRCH)
+			msd_warn("kill: SIGTERM to pid %d (%s): %s", (int)pid, p.comm,
+				 strerror(-ret));
+	}
 	if (ret) {
 		if (v->pidfd >= 0)
 			close(v->pidfd);

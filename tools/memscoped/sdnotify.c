@@ -61,9 +61,14 @@ int msd_notify(const char *state)
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	/* MSG_NOSIGNAL: a manager that went away must not kill memscoped. */
-	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&addr,
-		   addr_len) < 0)
+	/*
+	 * MSG_NOSIGNAL: a manager that went away must not kill memscoped.
+	 * MSG_DONTWAIT: one that stopped reading (its queue holds only
+	 * net.unix.max_dgram_qlen datagrams) must not stop it: the message
+	 * is lost instead, and the next one says the same or more.
+	 */
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL | MSG_DONTWAIT,
+		   (struct sockaddr *)&addr, addr_len) < 0)
 		ret = -errno;
 	close(fd);
 	return ret;

@@ -81,6 +81,12 @@ static void datagrams_reach_path_and_abstract_sockets(void)
 	CHECK_INT(msd_notify_init(), 0);
 	CHECK_INT(msd_notify("STOPPING=1"), 0);
 	CHECK_STR(receive(fd), "STOPPING=1");
+	/* A manager that stops reading: its queue fills, memscoped never blocks. */
+	for (int i = 0, ret = 0; i < 1000 && !ret; i++) {
+		ret = msd_notify("WATCHDOG=1");
+		if (ret)
+			CHECK_INT(ret, -EAGAIN);
+	}
 	close(fd);
 
 	/* No socket named: nothing sent, nothing failed. */
