@@ -260,6 +260,8 @@ static void reload(struct msd_daemon *d)
 	memcpy(d->ids, ids, sizeof(ids));
 	/* MEMSCOPE_IOC_CLEAR discarded queued records: expect a gap. */
 	d->last_seq = 0;
+	/* A held record names a trigger of the old subscription: let it go. */
+	d->killer.held_set = false;
 	apply_kill_settings(d);
 	free(next);
 	msd_info("reload: %s: %u triggers, %u rules%s", d->config_path, d->cfg->ntriggers,
