@@ -1044,6 +1044,7 @@ static pid_t start_holder(int mib, pid_t *member)
  * per episode) dies of SIGTERM with the other member of its process group
  * (kill process-group), the command ran again first, and the others live.
  * Which is the largest comes from the kernel: VmRSS in /proc/PID/status.
+ * The command may take 5 s: a shell starts slowly on the KASAN kernel.
  */
 TEST_F(e2e, dry_run_then_largest_rss_with_its_group_and_hook)
 {
@@ -1072,7 +1073,7 @@ TEST_F(e2e, dry_run_then_largest_rss_with_its_group_and_hook)
 		 "on now run-before-kill echo \"$MEMSCOPE_VICTIM_PID $MEMSCOPE_VICTIM_COMM "
 		 "$MEMSCOPE_DRY_RUN\" >> " HOOK_OUT "\n"
 		 "on now kill process-group oom_score_adj>=900\n"
-		 "kill_order rss\nkill_grace_ms 2000\n%s"
+		 "kill_order rss\nkill_grace_ms 2000\npre_kill_timeout_ms 5000\n%s"
 		 "textfile " PROM "\nlog " LOG "\n", "dry_run yes\n");
 	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, conf));
 	snprintf(want, sizeof(want), "dry run: would send SIGTERM to pid %d (memscoped_test, ",
@@ -1093,7 +1094,7 @@ TEST_F(e2e, dry_run_then_largest_rss_with_its_group_and_hook)
 		 "on now run-before-kill echo \"$MEMSCOPE_VICTIM_PID $MEMSCOPE_VICTIM_COMM "
 		 "$MEMSCOPE_DRY_RUN\" >> " HOOK_OUT "\n"
 		 "on now kill process-group oom_score_adj>=900\n"
-		 "kill_order rss\nkill_grace_ms 2000\n%s"
+		 "kill_order rss\nkill_grace_ms 2000\npre_kill_timeout_ms 5000\n%s"
 		 "textfile " PROM "\nlog " LOG "\n", "");
 	ASSERT_EQ(0, write_file(CONF, conf));
 	ASSERT_EQ(0, kill(self->daemon, SIGHUP));
