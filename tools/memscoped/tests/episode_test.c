@@ -383,7 +383,29 @@ static void sigkill_then_process_mrelease(void)
 	msd_killer_release(&k);
 }
 
+
+/* A dry run of kill process-group, with a slow hook: still one victim. */
+static void dry_run_group_one_victim(void)
+{
+	struct memscope_event ev;
+	char conf[700];
+
+	REQUIRE(setup("", true) == 0);
+	snprintf(conf, sizeof(conf),
+		 "trigger level low clear\n"
+		 "on medium run-before-kill sleep 0.3; echo $MEMSCOPE_VICTIM_PID >> %s\n"
+		 "on medium kill process-group oom_score_adj>=900\n"
+		 "kill_order rss\ndry_run yes\npre_kill_timeout_ms 5000\n", w.out);
+	REQUIRE(msd_config_parse(conf, strlen(conf), "g.conf", &w.cfg, conf, sizeof(conf)) == 0);
+	w.k.dry_run = true;
+	ev = record(MEMSCOPE_REASON_FIRED, MEMSCOPE_LEVEL_MEDIUM, 11, 1);
+	CHECK_INT(msd_actions_apply(&w.cfg, w.ids, &w.k, &w.run, &ev), 1);
+	CHECK_INT(w.m.dry_run_kills, 1);
+	teardown();
+}
+
 const struct tap_test episode_tests[] = {
+	{ "episode_dry_run_group_one_victim", dry_run_group_one_victim },
 	{ "episode_one_victim_then_cooldown_then_the_held_record",
 	  one_victim_then_cooldown_then_the_held_record },
 	{ "episode_victims_per_episode_and_prefer", victims_per_episode_and_prefer },
