@@ -14,11 +14,16 @@
 #include <stdbool.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <sys/klog.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -40,6 +45,7 @@
 #define PROM WORK "/memscope.prom"
 #define PIDFILE WORK "/sleeper.pid"
 #define CMD_OUT WORK "/command.out"
+#define HOOK_OUT WORK "/hook.out"
 #define PRESSURE "/sys/kernel/debug/memscope/pressure"
 #define EVENTS "/sys/kernel/debug/memscope/events"
 #define BOOST_SYSCTL "/proc/sys/vm/watermark_boost_factor"
@@ -345,7 +351,7 @@ TEST_F(e2e, subscribes_writes_textfile_reloads_and_stops)
 				"adj $(cat /proc/self/oom_score_adj)\" > " CMD_OUT "\n"
 				"interval 250ms\ntextfile " PROM "\nlog " LOG "\n"));
 	EXPECT_TRUE(file_has(LOG, "/dev/memscope: ABI version 1"));
-	EXPECT_TRUE(wait_for_text(CMD_OUT, "available fired node -1 adj 0\n", 5000)) {
+	EXPECT_TRUE(wait_for_text(CMD_OUT, "available fired node -1 adj 0\n", 20000)) {
 		dump(CMD_OUT);
 		dump(LOG);
 	}
@@ -992,6 +998,303 @@ TEST_F_TIMEOUT(e2e, sequence_gap_is_reported, 120)
 	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
 	ASSERT_EQ(0, wait_end(self->daemon, 5000, &status));
 	self->daemon = -1;
+}
+
+/*
+ * A process of oom_score_adj 900 holding MIB MiB it has touched, leading
+ * its own process group with one more member (a child that only waits).
+ */
+static pid_t start_holder(int mib, pid_t *member)
+{
+	int sync[2];
+	pid_t pid, kid;
+
+	if (pipe(sync))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char *mem = malloc((size_t)mib << 20);
+
+		close(sync[0]);
+		if (!mem || ms_write_str("/proc/self/oom_score_adj", "900") || setpgid(0, 0))
+			_exit(3);
+		memset(mem, 0x5a, (size_t)mib << 20);
+		kid = fork();
+		if (kid == 0) {
+			for (;;)
+				pause();
+		}
+		if (kid < 0 || write(sync[1], &kid, sizeof(kid)) != sizeof(kid))
+			_exit(3);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	if (pid > 0 && read(sync[0], member, sizeof(*member)) != sizeof(*member))
+		pid = -1;
+	close(sync[0]);
+	return pid;
+}
+
+/*
+ * The kill policy end to end, on three registered holders of 1, 3 and 2
+ * MiB. A trigger that fires at once with "dry_run yes": the largest is
+ * named in the log, the run-before-kill command runs for it, nothing is
+ * signalled. Reloaded with the dry run off: the largest alone (one victim
+ * per episode) dies of SIGTERM with the other member of its process group
+ * (kill process-group), the command ran again first, and the others live.
+ * Which is the largest comes from the kernel: VmRSS in /proc/PID/status.
+ * On the KASAN kernel a shell takes seconds to start and a /proc scan
+ * two: the command has 5 s, and the waits, which end as soon as what
+ * they wait for is there, up to 20.
+ */
+TEST_F_TIMEOUT(e2e, dry_run_then_largest_rss_with_its_group_and_hook, 120)
+{
+	static const int mib[3] = { 1, 3, 2 };
+	char conf[1024], want[128], *t;
+	pid_t holder[3], member[3];
+	long long rss[3];
+	int status, big = 0;
+
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	for (int i = 0; i < 3; i++) {
+		holder[i] = start_holder(mib[i], &member[i]);
+		ASSERT_GT(holder[i], 0);
+	}
+	ms_oracle("/proc/PID/status VmRSS and wait statuses");
+	for (int i = 0; i < 3; i++) {
+		rss[i] = status_kb(holder[i], "VmRSS:");
+		TH_LOG("holder %d: pid %d, VmRSS %lld kB", i, (int)holder[i], rss[i]);
+		if (rss[i] > rss[big])
+			big = i;
+	}
+	ASSERT_EQ(1, big);
+	unlink(HOOK_OUT);
+	snprintf(conf, sizeof(conf),
+		 "trigger now: available below 1024G\n"
+		 "on now run-before-kill echo \"$MEMSCOPE_VICTIM_PID $MEMSCOPE_VICTIM_COMM "
+		 "$MEMSCOPE_DRY_RUN\" >> " HOOK_OUT "\n"
+		 "on now kill process-group oom_score_adj>=900\n"
+		 "kill_order rss\nkill_grace_ms 2000\npre_kill_timeout_ms 5000\n%s"
+		 "textfile " PROM "\nlog " LOG "\n", "dry_run yes\n");
+	ASSERT_EQ(0, run_daemon(_metadata, &self->daemon, conf));
+	snprintf(want, sizeof(want), "dry run: would send SIGTERM to pid %d (memscoped_test, ",
+		 (int)holder[big]);
+	EXPECT_TRUE(wait_for_text(LOG, want, 20000)) dump(LOG);
+	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_dry_run_kills_total 1\n", 10000));
+	EXPECT_TRUE(file_has(PROM, "\nmemscope_kills_total 0\n"));
+	snprintf(want, sizeof(want), "%d memscoped_test 1\n", (int)holder[big]);
+	t = ms_slurp(HOOK_OUT);
+	EXPECT_TRUE(t && !strcmp(t, want)) TH_LOG("hook wrote '%s'", t ?: "(nothing)");
+	free(t);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(0, waitpid(holder[i], &status, WNOHANG));
+
+	/* The same config without the dry run: the trigger fires again. */
+	snprintf(conf, sizeof(conf),
+		 "trigger now: available below 1024G\n"
+		 "on now run-before-kill echo \"$MEMSCOPE_VICTIM_PID $MEMSCOPE_VICTIM_COMM "
+		 "$MEMSCOPE_DRY_RUN\" >> " HOOK_OUT "\n"
+		 "on now kill process-group oom_score_adj>=900\n"
+		 "kill_order rss\nkill_grace_ms 2000\npre_kill_timeout_ms 5000\n%s"
+		 "textfile " PROM "\nlog " LOG "\n", "");
+	ASSERT_EQ(0, write_file(CONF, conf));
+	ASSERT_EQ(0, kill(self->daemon, SIGHUP));
+	ASSERT_EQ(0, wait_end(holder[big], 20000, &status)) dump(LOG);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	/* Its group's other member, now this process's child (subreaper). */
+	EXPECT_EQ(0, wait_end(member[big], 10000, &status)) {
+		kill(member[big], SIGKILL);
+		waitpid(member[big], &status, 0);
+	}
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	snprintf(want, sizeof(want), "%d memscoped_test 1\n%d memscoped_test 0\n",
+		 (int)holder[big], (int)holder[big]);
+	t = ms_slurp(HOOK_OUT);
+	EXPECT_TRUE(t && !strcmp(t, want)) TH_LOG("hook wrote '%s'", t ?: "(nothing)");
+	free(t);
+	EXPECT_TRUE(wait_for_text(PROM, "\nmemscope_kills_total 1\n", 10000));
+	/* One victim per episode: the others, and their groups, live. */
+	sleep_ms(300);
+	for (int i = 0; i < 3; i++) {
+		if (i == big)
+			continue;
+		EXPECT_EQ(0, waitpid(holder[i], &status, WNOHANG));
+		EXPECT_EQ(0, kill(-holder[i], 0));
+	}
+	ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+	ASSERT_EQ(0, wait_end(self->daemon, 10000, &status));
+	self->daemon = -1;
+	for (int i = 0; i < 3; i++) {
+		if (i == big)
+			continue;
+		kill(-holder[i], SIGKILL);
+		waitpid(holder[i], &status, 0);
+		waitpid(member[i], &status, 0);
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	if (_metadata->passed == 0)
+		dump(LOG);
+}
+
+#define DAEMON_UID 4243
+#define DEV_GID 4242
+
+/*
+ * The way memscoped.service starts it: oom_score_adj -1000 and the
+ * rlimits set while root, then a uid of its own with DEV_GID as a
+ * supplementary group and, in KEEP, the only capabilities left (ambient,
+ * so they survive the exec). Its output goes to OUT. Never returns.
+ */
+static void exec_unprivileged(__u32 keep, const char *notify)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	struct rlimit rt = { 1, 1 }, lock = { RLIM_INFINITY, RLIM_INFINITY };
+	gid_t groups[1] = { DEV_GID };
+	int fd = open(OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		_exit(120);
+	close(fd);
+	if (ms_write_str("/proc/self/oom_score_adj", "-1000") ||
+	    setrlimit(RLIMIT_RTPRIO, &rt) || setrlimit(RLIMIT_MEMLOCK, &lock) ||
+	    prctl(PR_SET_KEEPCAPS, 1) || setgroups(1, groups) ||
+	    setresgid(DAEMON_UID, DAEMON_UID, DAEMON_UID) ||
+	    setresuid(DAEMON_UID, DAEMON_UID, DAEMON_UID))
+		_exit(121);
+	data[0].effective = data[0].permitted = data[0].inheritable = keep;
+	if (syscall(SYS_capset, &hdr, data))
+		_exit(122);
+	for (int cap = 0; cap < 32; cap++)
+		if ((keep & (1U << cap)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0))
+			_exit(123);
+	if (notify)
+		setenv("NOTIFY_SOCKET", notify, 1);
+	setenv("WATCHDOG_USEC", "2000000", 1);
+	execl(MEMSCOPED, "memscoped", "-c", CONF, (char *)NULL);
+	_exit(127);
+}
+
+/* The next datagram on FD into BUF, or "" after MS milliseconds. */
+static const char *next_datagram(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n = 0;
+
+	if (poll(&pfd, 1, ms) == 1)
+		n = recv(fd, buf, len - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/* Wait up to MS for a datagram holding NEEDLE. */
+static int datagram_with(int fd, const char *needle, int ms)
+{
+	long long end = ms_now_ms() + ms;
+	char buf[512];
+
+	while (ms_now_ms() < end)
+		if (strstr(next_datagram(fd, buf, sizeof(buf), 100), needle))
+			return 1;
+	return 0;
+}
+
+/*
+ * memscoped as memscoped.service runs it: not root, the device opened
+ * through the group the module's dev_gid gives it, and CAP_KILL alone.
+ * Without CAP_KILL its SIGTERM to root's registered process fails with
+ * EPERM (logged); with it, the process dies. SCHED_FIFO, oom_score_adj
+ * -1000 and mlockall() need no more capabilities: RLIMIT_RTPRIO,
+ * the adjustment made while root, RLIMIT_MEMLOCK. The sd_notify protocol
+ * is checked on an abstract socket this test binds (READY=1, STATUS=,
+ * WATCHDOG=1, STOPPING=1), where the kernel has AF_UNIX.
+ */
+TEST_F_TIMEOUT(e2e, unprivileged_with_dev_gid_and_cap_kill, 120)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char notify[64], want[128], path[64], *t;
+	struct stat st;
+	int status, ns = -1, ret;
+	pid_t sleeper;
+
+	ret = ms_reload_memscope("dev_mode=0660 dev_gid=4242");
+	ASSERT_EQ(0, ret) TH_LOG("reload memscope: %s", strerror(-ret));
+	ASSERT_EQ(0, stat("/dev/memscope", &st));
+	EXPECT_EQ(0660, st.st_mode & 0777);
+	EXPECT_EQ(DEV_GID, st.st_gid);
+	snprintf(notify, sizeof(notify), "@memscoped-e2e-%d", (int)getpid());
+	ns = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ns >= 0) {
+		memcpy(sa.sun_path + 1, notify + 1, strlen(notify) - 1);
+		ASSERT_EQ(0, bind(ns, (struct sockaddr *)&sa,
+				  offsetof(struct sockaddr_un, sun_path) + strlen(notify)));
+	} else {
+		TH_LOG("no AF_UNIX (%s): sd_notify not checked", strerror(errno));
+	}
+	sleeper = start_sleeper();
+	ASSERT_GT(sleeper, 0);
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)sleeper);
+	ASSERT_EQ(0, ms_write_str(path, "900"));
+	ASSERT_EQ(0, write_file(CONF, "trigger now: available below 1024G\n"
+				"on now kill oom_score_adj>=900\nkill_cooldown_ms 100\n"));
+	ms_oracle("wait status, /proc/PID/status Uid and CapEff, sched_getscheduler()");
+
+	for (int with_cap = 0; with_cap < 2; with_cap++) {
+		self->daemon = fork();
+		ASSERT_GE(self->daemon, 0);
+		if (self->daemon == 0)
+			exec_unprivileged(with_cap ? 1U << CAP_KILL : 0,
+					  ns >= 0 ? notify : NULL);
+		ASSERT_TRUE(wait_for_text(OUT, "running: ", 20000)) dump(OUT);
+		/* Ready, its status, a watchdog ping (every second: WATCHDOG_USEC/2). */
+		if (ns >= 0) {
+			EXPECT_TRUE(datagram_with(ns, "READY=1", 2000));
+			EXPECT_TRUE(datagram_with(ns, "STATUS=1 triggers; level ", 2000));
+			EXPECT_TRUE(datagram_with(ns, "WATCHDOG=1", 2000));
+		}
+		snprintf(want, sizeof(want), "kill: SIGTERM to pid %d (sleep", (int)sleeper);
+		if (!with_cap) {
+			/* Its SIGTERM fails; the registered process lives. */
+			EXPECT_TRUE(wait_for_text(OUT, want, 20000)) dump(OUT);
+			EXPECT_TRUE(file_has(OUT, "): Operation not permitted"));
+			EXPECT_EQ(0, waitpid(sleeper, &status, WNOHANG));
+		} else {
+			EXPECT_EQ(0, wait_end(sleeper, 20000, &status)) dump(OUT);
+			EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+			sleeper = -1;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)self->daemon);
+		t = ms_slurp(path);
+		ASSERT_TRUE(t != NULL);
+		EXPECT_TRUE(strstr(t, "\nUid:\t4243\t4243\t4243\t4243\n") != NULL);
+		EXPECT_TRUE(strstr(t, with_cap ? "\nCapEff:\t0000000000000020\n" :
+					    "\nCapEff:\t0000000000000000\n") != NULL) TH_LOG("%s", t);
+		free(t);
+		EXPECT_EQ(SCHED_FIFO | SCHED_RESET_ON_FORK, sched_getscheduler(self->daemon));
+		EXPECT_FALSE(file_has(OUT, "SCHED_FIFO: "));
+		EXPECT_FALSE(file_has(OUT, "oom_score_adj -1000 for memscoped: "));
+		EXPECT_FALSE(file_has(OUT, "mlockall: "));
+		if (ns >= 0 && with_cap)
+			EXPECT_TRUE(datagram_with(ns, "; 1 kills, 0 SIGKILLs", 10000));
+		ASSERT_EQ(0, kill(self->daemon, SIGTERM));
+		ASSERT_EQ(0, wait_end(self->daemon, 10000, &status));
+		self->daemon = -1;
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) dump(OUT);
+		if (ns >= 0)
+			EXPECT_TRUE(datagram_with(ns, "STOPPING=1", 10000));
+	}
+	if (sleeper > 0) {
+		kill(sleeper, SIGKILL);
+		waitpid(sleeper, &status, 0);
+	}
+	if (ns >= 0)
+		close(ns);
+	/* Root-only again, as the other tests expect. */
+	ASSERT_EQ(0, ms_reload_memscope(""));
+	if (_metadata->passed == 0)
+		dump(OUT);
 }
 
 TEST_HARNESS_MAIN

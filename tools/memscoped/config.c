@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ struct parse_ctx {
 	/* Line of the first occurrence of each single-valued directive. */
 	int seen_device, seen_interval, seen_grace, seen_textfile, seen_log;
 	int seen_self_adj, seen_mlock, seen_realtime;
+	int seen_dry_run, seen_order, seen_prefer, seen_avoid, seen_victims;
+	int seen_cooldown, seen_hook_timeout;
 };
 
 static int fail(struct parse_ctx *p, const char *fmt, ...)
@@ -57,6 +60,10 @@ void msd_config_defaults(struct msd_config *c)
 	c->self_oom_score_adj = -1000;
 	c->mlock = true;
 	c->realtime = true;
+	c->kill_order = MSD_ORDER_ADJ;
+	c->victims_per_episode = 1;
+	c->kill_cooldown_ms = 1000;
+	c->pre_kill_timeout_ms = 500;
 }
 
 static const char *skip_blanks(const char *s)
@@ -206,7 +213,8 @@ static int parse_interval(struct parse_ctx *p, struct msd_config *c,
 }
 
 /*
- * on WHEN run COMMAND | on WHEN kill pidfile=PATH | on WHEN kill oom_score_adj>=N
+ * on WHEN run COMMAND | on WHEN run-before-kill COMMAND
+ * on WHEN kill [process-group] pidfile=PATH | oom_score_adj>=N
  * WHEN: a level, or the name of a trigger defined above.
  */
 static int parse_rule(struct parse_ctx *p, struct msd_config *c, const char *rest)
@@ -238,7 +246,17 @@ static int parse_rule(struct parse_ctx *p, struct msd_config *c, const char *res
 			return fail(p, "'on %s run' needs a command", level);
 		r->action = MSD_ACT_RUN;
 		snprintf(r->arg, sizeof(r->arg), "%s", rest);
+	} else if (!strcmp(verb, "run-before-kill")) {
+		if (!*rest)
+			return fail(p, "'on %s run-before-kill' needs a command", level);
+		r->action = MSD_ACT_PRE_KILL;
+		snprintf(r->arg, sizeof(r->arg), "%s", rest);
 	} else if (!strcmp(verb, "kill")) {
+		if (!strncmp(rest, "process-group", 13) &&
+		    (rest[13] == ' ' || rest[13] == '\t')) {
+			r->group = true;
+			rest = skip_blanks(rest + 13);
+		}
 		if (!strncmp(rest, "pidfile=", 8)) {
 			r->action = MSD_ACT_KILL_PIDFILE;
 			if (set_path(p, r->arg, sizeof(r->arg), "pidfile", rest + 8))
@@ -251,11 +269,11 @@ static int parse_rule(struct parse_ctx *p, struct msd_config *c, const char *res
 					    rest + 15);
 			r->min_adj = (int)adj;
 		} else {
-			return fail(p, "kill takes pidfile=PATH or oom_score_adj>=N, not '%s'",
-				    rest);
+			return fail(p, "kill takes [process-group] pidfile=PATH or "
+				    "oom_score_adj>=N, not '%s'", rest);
 		}
 	} else {
-		return fail(p, "unknown action '%s' (run or kill)", verb);
+		return fail(p, "unknown action '%s' (run, run-before-kill or kill)", verb);
 	}
 	c->nrules++;
 	return 0;
@@ -272,11 +290,87 @@ static int parse_bool(struct parse_ctx *p, int *seen, const char *key,
 	return 0;
 }
 
+/* A whole number in [MIN, MAX] for a directive given once. */
+static int parse_uint(struct parse_ctx *p, int *seen, const char *key,
+		      const char *value, long min, long max, unsigned int *out)
+{
+	long v;
+
+	if (once(p, seen, key))
+		return -EINVAL;
+	if (parse_int(value, min, max, &v))
+		return fail(p, "%s '%s' is not in %ld..%ld", key, value, min, max);
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* A POSIX extended regex, checked here so that matching later cannot fail. */
+static int parse_regex(struct parse_ctx *p, int *seen, const char *key,
+		       const char *value, char *dst)
+{
+	char why[128];
+	regex_t re;
+	int ret;
+
+	if (once(p, seen, key))
+		return -EINVAL;
+	if (!*value)
+		return fail(p, "%s needs a regular expression", key);
+	if (strlen(value) >= MSD_REGEX_MAX)
+		return fail(p, "%s longer than %d bytes", key, MSD_REGEX_MAX - 1);
+	ret = regcomp(&re, value, REG_EXTENDED | REG_NOSUB);
+	if (ret) {
+		regerror(ret, &re, why, sizeof(why));
+		return fail(p, "%s '%s': %s", key, value, why);
+	}
+	regfree(&re);
+	memcpy(dst, value, strlen(value) + 1);
+	return 0;
+}
+
+static int parse_order(struct parse_ctx *p, struct msd_config *c, const char *value)
+{
+	if (once(p, &p->seen_order, "kill_order"))
+		return -EINVAL;
+	if (!strcmp(value, "oom_score_adj"))
+		c->kill_order = MSD_ORDER_ADJ;
+	else if (!strcmp(value, "rss"))
+		c->kill_order = MSD_ORDER_RSS;
+	else
+		return fail(p, "kill_order takes oom_score_adj or rss, not '%s'", value);
+	return 0;
+}
+
+/* The directives that say how victims are chosen and killed; 1 if not one. */
+static int parse_kill_policy(struct parse_ctx *p, struct msd_config *c,
+			     const char *key, const char *rest)
+{
+	if (!strcmp(key, "dry_run"))
+		return parse_bool(p, &p->seen_dry_run, key, rest, &c->dry_run);
+	if (!strcmp(key, "kill_order"))
+		return parse_order(p, c, rest);
+	if (!strcmp(key, "prefer"))
+		return parse_regex(p, &p->seen_prefer, key, rest, c->prefer);
+	if (!strcmp(key, "avoid"))
+		return parse_regex(p, &p->seen_avoid, key, rest, c->avoid);
+	if (!strcmp(key, "victims_per_episode"))
+		return parse_uint(p, &p->seen_victims, key, rest, 1, MSD_VICTIMS_MAX,
+				  &c->victims_per_episode);
+	if (!strcmp(key, "kill_cooldown_ms"))
+		return parse_uint(p, &p->seen_cooldown, key, rest, 0, MSD_COOLDOWN_MAX_MS,
+				  &c->kill_cooldown_ms);
+	if (!strcmp(key, "pre_kill_timeout_ms"))
+		return parse_uint(p, &p->seen_hook_timeout, key, rest, MSD_HOOK_MIN_MS,
+				  MSD_HOOK_MAX_MS, &c->pre_kill_timeout_ms);
+	return 1;
+}
+
 static int parse_line(struct parse_ctx *p, struct msd_config *c, const char *line)
 {
 	char key[32];
 	const char *rest;
 	long v;
+	int ret;
 
 	rest = take_word(line, key, sizeof(key));
 	if (!strcmp(key, "trigger"))
@@ -331,6 +425,9 @@ static int parse_line(struct parse_ctx *p, struct msd_config *c, const char *lin
 		return parse_bool(p, &p->seen_mlock, key, rest, &c->mlock);
 	if (!strcmp(key, "realtime"))
 		return parse_bool(p, &p->seen_realtime, key, rest, &c->realtime);
+	ret = parse_kill_policy(p, c, key, rest);
+	if (ret <= 0)
+		return ret;
 	return fail(p, "unknown directive '%s'", key);
 }
 

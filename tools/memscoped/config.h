@@ -20,11 +20,23 @@
 #define MSD_CONFIG_MAX		65536	/* largest config file */
 #define MSD_GRACE_MAX_MS	600000
 #define MSD_NAME_MAX		32	/* trigger names, NUL included */
+#define MSD_REGEX_MAX		256	/* prefer/avoid patterns, NUL included */
+#define MSD_VICTIMS_MAX		64	/* victims_per_episode */
+#define MSD_COOLDOWN_MAX_MS	600000
+#define MSD_HOOK_MIN_MS		10
+#define MSD_HOOK_MAX_MS		10000
 
 enum msd_action {
 	MSD_ACT_RUN,		/* /bin/sh -c arg */
 	MSD_ACT_KILL_PIDFILE,	/* the process whose pid arg holds */
-	MSD_ACT_KILL_ADJ,	/* every process with oom_score_adj >= min_adj */
+	MSD_ACT_KILL_ADJ,	/* processes with oom_score_adj >= min_adj */
+	MSD_ACT_PRE_KILL,	/* /bin/sh -c arg before each kill, waited for */
+};
+
+/* Which of the candidates of an oom_score_adj rule goes first. */
+enum msd_order {
+	MSD_ORDER_ADJ,		/* highest oom_score_adj, then largest RSS */
+	MSD_ORDER_RSS,		/* largest RSS, then highest oom_score_adj */
 };
 
 struct msd_trigger_cfg {
@@ -44,6 +56,7 @@ struct msd_rule {
 	enum msd_action action;
 	char arg[MSD_LINE_MAX];		/* command or pid file */
 	int min_adj;			/* MSD_ACT_KILL_ADJ */
+	bool group;			/* kill process-group: the victim's group */
 	int line;
 };
 
@@ -62,6 +75,13 @@ struct msd_config {
 	int self_oom_score_adj;
 	bool mlock;
 	bool realtime;			/* SCHED_FIFO 1, reset on fork */
+	bool dry_run;			/* log kills instead of signalling */
+	enum msd_order kill_order;
+	char prefer[MSD_REGEX_MAX];	/* ERE on the process name, "" if none */
+	char avoid[MSD_REGEX_MAX];
+	unsigned int victims_per_episode;	/* per record, across kill rules */
+	unsigned int kill_cooldown_ms;	/* quiet time after a kill's victims */
+	unsigned int pre_kill_timeout_ms;	/* run-before-kill commands */
 };
 
 void msd_config_defaults(struct msd_config *c);

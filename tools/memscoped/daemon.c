@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "monotonic.h"
 #include "runner.h"
+#include "sdnotify.h"
 
 #define READ_BUF_SIZE	(64 * MEMSCOPE_EVENT_SIZE_V1)
 
@@ -40,6 +41,10 @@ struct msd_daemon {
 	int textfile_err;		/* last write error, to log it once */
 	struct msd_killer killer;
 	struct msd_runner runner;
+	bool force_dry_run;		/* -n: whatever the config says */
+	uint64_t watchdog_ns;		/* WATCHDOG=1 every this often, 0: never */
+	uint64_t next_watchdog_ns;
+	char status[160];		/* the last STATUS= sent */
 	unsigned char buf[READ_BUF_SIZE];
 };
 
@@ -85,6 +90,35 @@ static void write_textfile(struct msd_daemon *d, bool force)
 		msd_info("textfile %s: written again", d->cfg->textfile);
 	d->textfile_err = 0;
 	d->written = d->metrics;
+}
+
+/* The service manager's one-line status, sent when it changes. */
+static void update_status(struct msd_daemon *d)
+{
+	const struct msd_metrics *m = &d->metrics;
+	char status[sizeof(d->status)];
+
+	if (d->cfg->dry_run)
+		snprintf(status, sizeof(status), "dry run: %u triggers; level %s; %llu kills logged only",
+			 d->cfg->ntriggers, m->have_event ? msd_level_name(m->level) : "none",
+			 (unsigned long long)m->dry_run_kills);
+	else
+		snprintf(status, sizeof(status), "%u triggers; level %s; %llu kills, %llu SIGKILLs",
+			 d->cfg->ntriggers, m->have_event ? msd_level_name(m->level) : "none",
+			 (unsigned long long)m->kills, (unsigned long long)m->sigkills);
+	if (!strcmp(status, d->status))
+		return;
+	memcpy(d->status, status, sizeof(status));
+	msd_notifyf("STATUS=%s", status);
+}
+
+static void apply_kill_settings(struct msd_daemon *d)
+{
+	if (d->force_dry_run)
+		d->cfg->dry_run = true;
+	d->killer.grace_ms = d->cfg->kill_grace_ms;
+	d->killer.cooldown_ms = d->cfg->kill_cooldown_ms;
+	d->killer.dry_run = d->cfg->dry_run;
 }
 
 static void handle_record(struct msd_daemon *d, const struct memscope_event *ev,
@@ -193,13 +227,19 @@ static void reload(struct msd_daemon *d)
 	uint32_t ids[MSD_MAX_TRIGGERS];
 	char err[512];
 
+	msd_notifyf("RELOADING=1\nMONOTONIC_USEC=%llu",
+		    (unsigned long long)(msd_now_ns() / 1000));
+	/* Whatever happens below, the old or the new config is running. */
+	d->status[0] = '\0';
 	if (!next) {
 		msd_err("reload: out of memory; keeping the running configuration");
+		msd_notify("READY=1");
 		return;
 	}
 	if (msd_config_load(d->config_path, next, err, sizeof(err))) {
 		msd_err("reload: %s; keeping the running configuration", err);
 		free(next);
+		msd_notify("READY=1");
 		return;
 	}
 	if (strcmp(next->device, d->cfg->device))
@@ -211,6 +251,7 @@ static void reload(struct msd_daemon *d)
 		if (msd_device_subscribe(d->dev, d->cfg, d->ids))
 			msd_err("reload: could not restore the running triggers either");
 		free(next);
+		msd_notify("READY=1");
 		return;
 	}
 	if (strcmp(next->log, d->cfg->log) || strcmp(next->log, "stderr"))
@@ -219,11 +260,14 @@ static void reload(struct msd_daemon *d)
 	memcpy(d->ids, ids, sizeof(ids));
 	/* MEMSCOPE_IOC_CLEAR discarded queued records: expect a gap. */
 	d->last_seq = 0;
-	d->killer.grace_ms = d->cfg->kill_grace_ms;
+	/* A held record names a trigger of the old subscription: let it go. */
+	d->killer.held_set = false;
+	apply_kill_settings(d);
 	free(next);
-	msd_info("reload: %s: %u triggers, %u rules", d->config_path, d->cfg->ntriggers,
-		 d->cfg->nrules);
+	msd_info("reload: %s: %u triggers, %u rules%s", d->config_path, d->cfg->ntriggers,
+		 d->cfg->nrules, d->cfg->dry_run ? ", dry run" : "");
 	write_textfile(d, true);
+	msd_notify("READY=1");
 }
 
 /* 1 to stop, 0 to go on. */
@@ -268,6 +312,22 @@ static void log_device_stats(const struct msd_daemon *d)
 			 (unsigned long long)st.dropped, (unsigned long long)d->metrics.dropped);
 }
 
+/* The watchdog ping when due; the poll() timeout TIMEOUT shortened to the next. */
+static int watchdog(struct msd_daemon *d, int timeout)
+{
+	uint64_t now = msd_now_ns();
+	int until;
+
+	if (!d->watchdog_ns)
+		return timeout;
+	if (now >= d->next_watchdog_ns) {
+		msd_notify("WATCHDOG=1");
+		d->next_watchdog_ns = now + d->watchdog_ns;
+	}
+	until = (int)((d->next_watchdog_ns - now + 999999) / 1000000);
+	return timeout < 0 || until < timeout ? until : timeout;
+}
+
 static int event_loop(struct msd_daemon *d)
 {
 	struct pollfd fds[2 + MSD_MAX_PENDING];
@@ -278,7 +338,7 @@ static int event_loop(struct msd_daemon *d)
 		fds[0] = (struct pollfd){ .fd = d->dev, .events = POLLIN | POLLPRI };
 		fds[1] = (struct pollfd){ .fd = d->sigfd, .events = POLLIN };
 		n = 2 + msd_killer_pollfds(&d->killer, fds + 2, MSD_MAX_PENDING);
-		timeout = msd_killer_timeout_ms(&d->killer, msd_now_ns());
+		timeout = watchdog(d, msd_killer_timeout_ms(&d->killer, msd_now_ns()));
 		ret = poll(fds, (nfds_t)n, timeout);
 		if (ret < 0 && errno != EINTR) {
 			msd_err("poll: %s", strerror(errno));
@@ -293,11 +353,13 @@ static int event_loop(struct msd_daemon *d)
 		if (ret > 0 && (fds[1].revents & POLLIN) && handle_signals(d))
 			return 0;
 		msd_killer_service(&d->killer, msd_now_ns());
+		msd_actions_resume(d->cfg, d->ids, &d->killer, &d->runner);
 		write_textfile(d, false);
+		update_status(d);
 	}
 }
 
-int msd_daemon_run(const char *config_path, struct msd_config *cfg)
+int msd_daemon_run(const char *config_path, struct msd_config *cfg, bool dry_run)
 {
 	static struct msd_daemon d;
 	sigset_t mask;
@@ -306,7 +368,10 @@ int msd_daemon_run(const char *config_path, struct msd_config *cfg)
 	d.config_path = config_path;
 	d.cfg = cfg;
 	d.dev = -1;
-	msd_killer_init(&d.killer, cfg->kill_grace_ms, &d.metrics);
+	d.force_dry_run = dry_run;
+	d.watchdog_ns = msd_watchdog_interval_us() * 1000;
+	msd_killer_init(&d.killer, cfg->kill_grace_ms, cfg->kill_cooldown_ms, &d.metrics);
+	apply_kill_settings(&d);
 	msd_runner_init(&d.runner, &d.metrics);
 
 	/* Signals arrive on a descriptor, in the loop, never in a handler. */
@@ -334,11 +399,15 @@ int msd_daemon_run(const char *config_path, struct msd_config *cfg)
 		goto out;
 	if (msd_device_subscribe(d.dev, cfg, d.ids))
 		goto out;
-	msd_info("running: %u triggers, %u rules, kill grace %u ms%s%s",
-		 cfg->ntriggers, cfg->nrules, cfg->kill_grace_ms,
+	msd_info("running: %u triggers, %u rules, kill grace %u ms, cooldown %u ms%s%s%s",
+		 cfg->ntriggers, cfg->nrules, cfg->kill_grace_ms, cfg->kill_cooldown_ms,
+		 cfg->dry_run ? ", dry run: kills are only logged" : "",
 		 cfg->textfile[0] ? ", textfile " : "", cfg->textfile);
 	write_textfile(&d, true);
+	msd_notify("READY=1");
+	update_status(&d);
 	status = event_loop(&d);
+	msd_notify("STOPPING=1");
 	log_device_stats(&d);
 	write_textfile(&d, false);
 	if (d.killer.n)

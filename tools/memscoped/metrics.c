@@ -54,6 +54,10 @@ int msd_metrics_format(const struct msd_metrics *m, FILE *out)
 	      "Processes memscoped sent SIGTERM to.", m->kills);
 	plain(out, "memscope_sigkills_total", "counter",
 	      "Processes still alive after the grace period, sent SIGKILL.", m->sigkills);
+	plain(out, "memscope_mreleases_total", "counter",
+	      "Killed processes whose memory process_mrelease() freed at once.", m->mreleases);
+	plain(out, "memscope_dry_run_kills_total", "counter",
+	      "Kills a dry run logged instead of doing.", m->dry_run_kills);
 	plain(out, "memscope_commands_total", "counter",
 	      "Commands memscoped started.", m->commands);
 	plain(out, "memscope_command_failures_total", "counter",

@@ -20,6 +20,8 @@ struct msd_metrics {
 	uint64_t dropped;		/* records the kernel dropped for us */
 	uint64_t kills;			/* processes sent SIGTERM */
 	uint64_t sigkills;		/* ... that needed SIGKILL after the grace period */
+	uint64_t mreleases;		/* ... whose memory process_mrelease() freed */
+	uint64_t dry_run_kills;		/* kills a dry run only logged */
 	uint64_t commands;		/* commands started */
 	uint64_t command_failures;	/* could not start, or did not exit 0 */
 	/* From the latest record. */

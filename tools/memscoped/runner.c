@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,14 +65,15 @@ static void env_free(char **env, int n, int first_own)
 	free(env);
 }
 
-#define MSD_ENV_VARS 13
+#define MSD_ENV_VARS 16
 
 /*
- * memscoped's environment without MEMSCOPE_* entries, then the record's.
+ * memscoped's environment without MEMSCOPE_* entries, then the record's,
+ * and for a run-before-kill command the victim's (VICTIM not NULL).
  * *OWN is where the strings this function allocated start.
  */
-static char **command_env(const char *cmd, const struct memscope_event *ev, int *count,
-			  int *own)
+static char **command_env(const char *cmd, const struct memscope_event *ev,
+			  const struct msd_hook_victim *victim, int *count, int *own)
 {
 	char zone[MEMSCOPE_ZONE_NAME_LEN + 1], node[16];
 	int n = 0, total = 0, ret = 0;
@@ -101,6 +104,11 @@ static char **command_env(const char *cmd, const struct memscope_event *ev, int 
 	ret |= env_add_u64(env, &n, "MEMSCOPE_FREE_BYTES", ev->free_bytes);
 	ret |= env_add_u64(env, &n, "MEMSCOPE_AVAILABLE_BYTES", ev->available_bytes);
 	ret |= env_add_u64(env, &n, "MEMSCOPE_TIMESTAMP_NS", ev->timestamp_ns);
+	if (victim) {
+		ret |= env_add_u64(env, &n, "MEMSCOPE_VICTIM_PID", (uint64_t)victim->pid);
+		ret |= env_add(env, &n, "MEMSCOPE_VICTIM_COMM", victim->comm);
+		ret |= env_add(env, &n, "MEMSCOPE_DRY_RUN", victim->dry_run ? "1" : "0");
+	}
 	*count = n;
 	if (ret) {
 		env_free(env, n, *own);
@@ -116,7 +124,7 @@ static char **command_env(const char *cmd, const struct memscope_event *ev, int 
  * mlocked daemon, and an exec failure comes back as an error here.
  */
 static int spawn(const char *shell, const char *cmd, const struct memscope_event *ev,
-		 pid_t *pid)
+		 const struct msd_hook_victim *victim, pid_t *pid)
 {
 	char *argv[] = { "sh", "-c", (char *)shell_script, NULL };
 	posix_spawn_file_actions_t fa;
@@ -125,7 +133,7 @@ static int spawn(const char *shell, const char *cmd, const struct memscope_event
 	int n, own, ret;
 	char **env;
 
-	env = command_env(cmd, ev, &n, &own);
+	env = command_env(cmd, ev, victim, &n, &own);
 	if (!env)
 		return ENOMEM;
 	sigemptyset(&none);
@@ -184,7 +192,7 @@ int msd_runner_start(struct msd_runner *run, const char *cmd, int rule_line,
 	}
 	/* Log lines buffered now must not be written twice. */
 	fflush(NULL);
-	ret = spawn(run->shell, cmd, ev, &pid);
+	ret = spawn(run->shell, cmd, ev, NULL, &pid);
 	if (ret) {
 		msd_err("run: line %d: %s: %s", rule_line, run->shell, strerror(ret));
 		run->metrics->command_failures++;
@@ -233,4 +241,78 @@ void msd_runner_reap(struct msd_runner *run)
 		}
 		run->r[i] = run->r[--run->n];
 	}
+}
+
+/* Wait for PID until DEADLINE_NS; 0 with its STATUS, or -ETIMEDOUT. */
+static int wait_until(pid_t pid, uint64_t deadline_ns, int *status)
+{
+	int pidfd = pidfd_open(pid, 0), ret = -ETIMEDOUT;
+
+	for (;;) {
+		uint64_t now = msd_now_ns();
+		pid_t r = waitpid(pid, status, WNOHANG);
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+		if (r == pid) {
+			ret = 0;
+			break;
+		}
+		if (r < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		if (now >= deadline_ns)
+			break;
+		/* The pidfd turns readable at the exit; without one, look often. */
+		if (pidfd >= 0)
+			poll(&pfd, 1, (int)((deadline_ns - now + 999999) / 1000000));
+		else
+			usleep(5000);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
+}
+
+int msd_runner_run_hook(struct msd_runner *run, const char *cmd, int rule_line,
+			const struct memscope_event *ev,
+			const struct msd_hook_victim *victim, unsigned int timeout_ms)
+{
+	uint64_t start = msd_now_ns();
+	int ret, status = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	ret = spawn(run->shell, cmd, ev, victim, &pid);
+	if (ret) {
+		msd_err("run-before-kill: line %d: %s: %s", rule_line, run->shell, strerror(ret));
+		run->metrics->command_failures++;
+		return -ret;
+	}
+	run->metrics->commands++;
+	ret = wait_until(pid, start + (uint64_t)timeout_ms * 1000000, &status);
+	if (ret == -ETIMEDOUT) {
+		/* Its own session and group (POSIX_SPAWN_SETSID): all of it goes. */
+		kill(-pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		msd_warn("run-before-kill: pid %d (line %d) still running after %u ms: killed; "
+			 "the kill of pid %d goes ahead", (int)pid, rule_line, timeout_ms,
+			 (int)victim->pid);
+		run->metrics->command_failures++;
+		return ret;
+	}
+	if (ret) {
+		msd_err("run-before-kill: waitpid %d: %s", (int)pid, strerror(-ret));
+		return ret;
+	}
+	if (WIFEXITED(status) && !WEXITSTATUS(status)) {
+		msd_info("run-before-kill: pid %d (line %d) for pid %d exited 0 after %" PRIu64 " ms",
+			 (int)pid, rule_line, (int)victim->pid, (msd_now_ns() - start) / 1000000);
+		return 0;
+	}
+	msd_warn("run-before-kill: pid %d (line %d) %s %d; the kill of pid %d goes ahead",
+		 (int)pid, rule_line, WIFEXITED(status) ? "exited" : "killed by signal",
+		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), (int)victim->pid);
+	run->metrics->command_failures++;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

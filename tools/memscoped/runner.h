@@ -8,6 +8,7 @@
 #ifndef MEMSCOPED_RUNNER_H
 #define MEMSCOPED_RUNNER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -39,6 +40,25 @@ void msd_runner_init(struct msd_runner *run, struct msd_metrics *metrics);
  */
 int msd_runner_start(struct msd_runner *run, const char *cmd, int rule_line,
 		     const struct memscope_event *ev);
+
+/* What a run-before-kill command is told about the process to be killed. */
+struct msd_hook_victim {
+	pid_t pid;
+	const char *comm;
+	bool dry_run;		/* MEMSCOPE_DRY_RUN=1: the kill will only be logged */
+};
+
+/*
+ * Run CMD (the run-before-kill rule on RULE_LINE) for EV before VICTIM is
+ * killed, with MEMSCOPE_VICTIM_PID, MEMSCOPE_VICTIM_COMM and
+ * MEMSCOPE_DRY_RUN beside the record's variables, and wait for it: at most
+ * TIMEOUT_MS, after which it and its process group are sent SIGKILL. The
+ * kill goes ahead whatever the command did. Returns its exit status (0:
+ * success), -ETIMEDOUT, or -errno.
+ */
+int msd_runner_run_hook(struct msd_runner *run, const char *cmd, int rule_line,
+			const struct memscope_event *ev,
+			const struct msd_hook_victim *victim, unsigned int timeout_ms);
 
 /* Collect finished commands (on SIGCHLD) and log how they ended. */
 void msd_runner_reap(struct msd_runner *run);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,7 @@ static int read_int(const char *path, long *out)
 int msd_proc_read(const char *proc, pid_t pid, struct msd_proc *p)
 {
 	char path[512], stat[1024], *open_paren, *close_paren;
-	unsigned long flags;
+	unsigned long flags = 0;
 	long adj = 0;
 	size_t n;
 	int ret;
@@ -80,7 +81,11 @@ int msd_proc_read(const char *proc, pid_t pid, struct msd_proc *p)
 		n = sizeof(p->comm) - 1;
 	memcpy(p->comm, open_paren + 1, n);
 	p->comm[n] = '\0';
-	if (sscanf(close_paren + 1, " %c %*d %*d %*d %*d %*d %lu", &p->state, &flags) != 2)
+	/* STATE PPID PGRP SESSION TTY TPGID FLAGS, then 13 fields to RSS. */
+	ret = sscanf(close_paren + 1,
+		     " %c %*d %d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %*u %*u %lu",
+		     &p->state, &p->pgrp, &flags, &p->rss_pages);
+	if (ret < 3)
 		return -EINVAL;
 	p->kthread = (flags & PF_KTHREAD_FLAG) != 0;
 
@@ -180,4 +185,96 @@ int msd_scan_adj(const char *proc, int min_adj, pid_t self, struct msd_proc *out
 	closedir(dir);
 	qsort(out, (size_t)n, sizeof(*out), by_adj_desc);
 	return n;
+}
+
+static bool by_rss;
+
+static int by_choice(const void *a, const void *b)
+{
+	const struct msd_proc *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (by_rss && x->rss_pages != y->rss_pages)
+		return x->rss_pages > y->rss_pages ? -1 : 1;
+	if (x->oom_score_adj != y->oom_score_adj)
+		return x->oom_score_adj > y->oom_score_adj ? -1 : 1;
+	if (x->rss_pages != y->rss_pages)
+		return x->rss_pages > y->rss_pages ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static int compile(regex_t *re, const char *pattern)
+{
+	return *pattern && regcomp(re, pattern, REG_EXTENDED | REG_NOSUB) ? -EINVAL : 0;
+}
+
+static bool matches(const regex_t *re, const char *pattern, const char *name)
+{
+	return *pattern && !regexec(re, name, 0, NULL, 0);
+}
+
+int msd_victims_order(struct msd_proc *v, int n, bool rss_first, const char *prefer,
+		      const char *avoid)
+{
+	regex_t want, shun;
+	int ret = 0;
+
+	if (compile(&want, prefer)) {
+		prefer = "";
+		ret = -EINVAL;
+	}
+	if (compile(&shun, avoid)) {
+		avoid = "";
+		ret = -EINVAL;
+	}
+	for (int i = 0; i < n; i++)
+		v[i].rank = matches(&want, prefer, v[i].comm) ? 0 :
+			    matches(&shun, avoid, v[i].comm) ? 2 : 1;
+	if (*prefer)
+		regfree(&want);
+	if (*avoid)
+		regfree(&shun);
+	/* qsort() has no context argument; memscoped is single-threaded. */
+	by_rss = rss_first;
+	qsort(v, (size_t)n, sizeof(*v), by_choice);
+	return ret;
+}
+
+int msd_group_check(const char *proc, pid_t pgrp, pid_t self, char *why, size_t len)
+{
+	struct msd_proc me, p;
+	struct dirent *de;
+	int ret = 0;
+	DIR *dir;
+
+	if (pgrp <= 1) {
+		snprintf(why, len, "it is init's process group");
+		return -EPERM;
+	}
+	if (!msd_proc_read(proc, self, &me) && me.pgrp == pgrp) {
+		snprintf(why, len, "it is memscoped's own process group");
+		return -EPERM;
+	}
+	dir = opendir(proc);
+	if (!dir)
+		return -errno;
+	while (!ret && (de = readdir(dir))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		const char *no;
+
+		if (*end || pid <= 0 || msd_proc_read(proc, (pid_t)pid, &p) || p.pgrp != pgrp)
+			continue;
+		no = msd_proc_protected(&p, self);
+		if (!no && p.oom_score_adj <= MSD_OOM_ADJ_UNKILLABLE)
+			no = "its oom_score_adj is -1000";
+		/* A zombie member is harmless: it cannot be hurt any more. */
+		if (no && p.state != 'Z' && p.state != 'X') {
+			snprintf(why, len, "member %d (%s): %s", (int)pid, p.comm, no);
+			ret = -EPERM;
+		}
+	}
+	closedir(dir);
+	return ret;
 }

@@ -95,12 +95,13 @@ static int setup(void)
 		 "on oom kill oom_score_adj>=900\n"
 		 "on critical run echo ran $MEMSCOPE_LEVEL >> %s\n"
 		 "on medium kill pidfile=%s\n"
-		 "kill_grace_ms 3000\n", w.out, w.pidfile);
+		 "kill_grace_ms 3000\n"
+		 "kill_cooldown_ms 0\n", w.out, w.pidfile);
 	if (msd_config_parse(conf, strlen(conf), "actions.conf", &w.cfg, conf, sizeof(conf)))
 		return -1;
 	w.ids[0] = 11;
 	w.ids[1] = 12;
-	msd_killer_init(&w.k, w.cfg.kill_grace_ms, &w.m);
+	msd_killer_init(&w.k, w.cfg.kill_grace_ms, w.cfg.kill_cooldown_ms, &w.m);
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	w.k.proc = strdup(path);
 	msd_runner_init(&w.run, &w.m);

@@ -176,7 +176,7 @@ static void rejects_mistakes_with_line_numbers(void)
 		{ "trigger oom\non low kill oom_score_adj>=-1000\n", "not in -999..1000" },
 		{ "trigger oom\non low kill oom_score_adj>=1001\n", "not in -999..1000" },
 		{ "trigger oom\non low kill oom_score_adj>=9x\n", "not in -999..1000" },
-		{ "trigger oom\non low kill everyone\n", "kill takes pidfile=PATH or oom_score_adj>=N" },
+		{ "trigger oom\non low kill everyone\n", "kill takes [process-group] pidfile=PATH or oom_score_adj>=N" },
 		{ "trigger oom\nkill_grace_ms 600001\n", "kill_grace_ms '600001' is not in 0..600000" },
 		{ "trigger oom\nkill_grace_ms -1\n", "is not in 0..600000" },
 		{ "trigger oom\ntextfile memscope.prom\n", "textfile needs an absolute path" },

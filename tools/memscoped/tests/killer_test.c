@@ -80,8 +80,8 @@ static void sigterm_ends_a_cooperative_process(void)
 	char *log;
 
 	REQUIRE(pid > 0);
-	msd_killer_init(&k, 5000, &m);
-	CHECK_INT(msd_killer_start(&k, pid, "unit test"), 0);
+	msd_killer_init(&k, 5000, 0, &m);
+	CHECK_INT(msd_killer_start(&k, pid, "unit test", false), 0);
 	CHECK_INT(k.n, 1);
 	CHECK(msd_killer_pending(&k, pid));
 	CHECK_INT(m.kills, 1);
@@ -106,9 +106,9 @@ static void sigkill_follows_after_the_grace_period(void)
 	int timeout;
 
 	REQUIRE(pid > 0);
-	msd_killer_init(&k, 200, &m);
+	msd_killer_init(&k, 200, 0, &m);
 	t0 = msd_now_ns();
-	CHECK_INT(msd_killer_start(&k, pid, "unit test"), 0);
+	CHECK_INT(msd_killer_start(&k, pid, "unit test", false), 0);
 	timeout = msd_killer_timeout_ms(&k, msd_now_ns());
 	CHECK(timeout > 0 && timeout <= 200);
 	run_killer(&k, 5000);
@@ -126,21 +126,21 @@ static void refuses_itself_twice_and_the_dead(void)
 	struct msd_killer k;
 	pid_t pid;
 
-	msd_killer_init(&k, 5000, &m);
+	msd_killer_init(&k, 5000, 0, &m);
 	CHECK_INT(msd_killer_timeout_ms(&k, msd_now_ns()), -1);
 	/* Were the check missing, SIGTERM would end this test run here. */
-	CHECK_INT(msd_killer_start(&k, getpid(), "unit test"), -EPERM);
+	CHECK_INT(msd_killer_start(&k, getpid(), "unit test", false), -EPERM);
 	CHECK_INT(k.n, 0);
 
 	pid = spawn_sleeper(false);
 	REQUIRE(pid > 0);
-	CHECK_INT(msd_killer_start(&k, pid, "first"), 0);
-	CHECK_INT(msd_killer_start(&k, pid, "second"), -EALREADY);
+	CHECK_INT(msd_killer_start(&k, pid, "first", false), 0);
+	CHECK_INT(msd_killer_start(&k, pid, "second", false), -EALREADY);
 	CHECK_INT(m.kills, 1);
 	run_killer(&k, 3000);
 	CHECK_INT(reap(pid), SIGTERM);
 	/* Reaped: the pid is free, pidfd_open() says so. */
-	CHECK_INT(msd_killer_start(&k, pid, "gone"), -ESRCH);
+	CHECK_INT(msd_killer_start(&k, pid, "gone", false), -ESRCH);
 	CHECK_INT(k.n, 0);
 	msd_killer_release(&k);
 }
@@ -166,9 +166,9 @@ static void leaves_what_proc_calls_a_kernel_thread(void)
 	snprintf(path, sizeof(path), "%s/%d/oom_score_adj", dir, (int)pid);
 	CHECK_INT(tap_write_file(path, "0\n"), 0);
 
-	msd_killer_init(&k, 5000, &m);
+	msd_killer_init(&k, 5000, 0, &m);
 	k.proc = dir;
-	CHECK_INT(msd_killer_start(&k, pid, "unit test"), -EPERM);
+	CHECK_INT(msd_killer_start(&k, pid, "unit test", false), -EPERM);
 	CHECK_INT(k.n, 0);
 	CHECK_INT(m.kills, 0);
 	usleep(50000);

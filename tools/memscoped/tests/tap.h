@@ -58,7 +58,8 @@ void tap_fail(const char *file, int line, const char *fmt, ...)
 
 /* Per-file test tables, collected by unit_main.c. */
 extern const struct tap_test config_tests[], event_tests[], metrics_tests[],
-	victims_tests[], killer_tests[], runner_tests[], actions_tests[];
+	victims_tests[], killer_tests[], runner_tests[], actions_tests[], policy_tests[],
+	episode_tests[], sdnotify_tests[];
 
 /* Helpers shared by the tests (unit_main.c). */
 /* Where the code under test logs (msd_log) during the run. */

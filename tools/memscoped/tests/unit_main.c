@@ -106,7 +106,8 @@ char *tap_read_file(const char *path)
 
 static const struct tap_test *const tables[] = {
 	config_tests, event_tests, metrics_tests, victims_tests,
-	killer_tests, runner_tests, actions_tests,
+	killer_tests, runner_tests, actions_tests, policy_tests, episode_tests,
+	sdnotify_tests,
 };
 
 int main(int argc, char **argv)
