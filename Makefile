@@ -37,22 +37,18 @@ headers_install:
 	install -D -m 0644 include/uapi/linux/memscope.h \
 		$(INSTALL_HDR_PATH)/include/linux/memscope.h
 
-# What the packages need (Documentation/packaging.rst). PREFIX moves the
-# binary, the unit's ExecStart follows it; /etc stays /etc, as for
-# memscoped's own install.
+# What the packages need (Documentation/packaging.rst): memscoped's own
+# install (the daemon, its unit and sysusers.d file with paths that follow
+# PREFIX, the init script and example config under SYSCONFDIR, which is
+# /etc for PREFIX=/usr and PREFIX/etc otherwise), the modules-load.d file
+# and the uapi header.
 PREFIX ?= /usr
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 MEMSCOPED_OUT ?= $(CURDIR)/tools/memscoped
 install:
-	$(MAKE) -C tools/memscoped OUT=$(MEMSCOPED_OUT) PREFIX=$(PREFIX) install
-	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	sed 's|/usr/sbin/memscoped|$(PREFIX)/sbin/memscoped|g' \
-		tools/memscoped/memscoped.service \
-		> $(DESTDIR)$(SYSTEMDUNITDIR)/memscoped.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/memscoped.service
-	install -D -m 0755 tools/memscoped/S50memscoped \
-		$(DESTDIR)/etc/init.d/S50memscoped
+	$(MAKE) -C tools/memscoped OUT=$(MEMSCOPED_OUT) PREFIX=$(PREFIX) \
+		UNITDIR=$(SYSTEMDUNITDIR) install
 	install -D -m 0644 contrib/modules-load.d/memscope.conf \
 		$(DESTDIR)$(MODULESLOADDIR)/memscope.conf
 	$(MAKE) headers_install INSTALL_HDR_PATH=$(DESTDIR)$(PREFIX)
