@@ -84,6 +84,8 @@ struct ms_table_walk {
 	/* kva.c's own: last table page and entry seen at each level */
 	unsigned long last_page[5];
 	u64 last_entry[5];
+	/* Entries whose read faulted (a table freed under the walk): skipped. */
+	unsigned long unreadable;
 };
 
 void ms_kva_walk_tables(struct ms_table_walk *w);
