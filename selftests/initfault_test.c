@@ -10,9 +10,20 @@
  * With the kernel's fault injection (failslab, fail_page_alloc), the
  * calling task's Nth allocation fails (/proc/thread-self/fail-nth). A load
  * without a failure counts the allocations of the whole load (what is left
- * of a large fail-nth afterwards); then N steps down from there, one load
- * per N, until the failure lands in the module loader before memscope's
- * init (no memscope message, the load failed). For every N:
+ * of a large fail-nth afterwards); then N steps down from there until the
+ * failure lands in the module loader before memscope's init (no memscope
+ * message, the load failed). A load takes seconds under KASAN and TCG, and
+ * memscope's part of a load is some 150 fault-injection points, so make
+ * check takes every STRIDE-th N from an offset that changes from run to
+ * run (printed; every N over STRIDE runs), make stress every N. The stride
+ * is odd: under kmemleak every other call is kmemleak's own allocation for
+ * the one before (tolerated), and an even stride would only ever try one
+ * of the two.
+ *
+ *   MEMSCOPE_INITFAULT_STRIDE   7 (1 with MEMSCOPE_STRESS=full)
+ *   MEMSCOPE_INITFAULT_OFFSET   0..STRIDE-1, by default from the clock
+ *
+ * For every N tried:
  *
  * - a second thread tries to open memscope's debugfs files and
  *   /dev/memscope all along the load; when the load fails, none of its
@@ -37,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -202,6 +214,20 @@ static int set_knobs(bool save)
 	return 0;
 }
 
+static unsigned int env_uint(const char *name, unsigned int def)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? strtoul(s, NULL, 10) : def;
+}
+
+static bool stress_full(void)
+{
+	const char *s = getenv("MEMSCOPE_STRESS");
+
+	return s && !strcmp(s, "full");
+}
+
 /* The kernel facts this test needs, or the reason it skips. */
 static const char *no_fault_injection(void)
 {
@@ -218,15 +244,33 @@ static const char *no_fault_injection(void)
 	return NULL;
 }
 
-TEST(every_init_allocation_fails_cleanly)
+/* No per-case state: a fixture only for TEST_F_TIMEOUT (loads are slow under KASAN). */
+FIXTURE(fi) {
+	int unused;
+};
+
+FIXTURE_SETUP(fi)
 {
-	unsigned int nth, total, loads = 0, failed = 0, loaded = 0;
+}
+
+FIXTURE_TEARDOWN(fi)
+{
+}
+
+TEST_F_TIMEOUT(fi, every_init_allocation_fails_cleanly, 1200)
+{
+	long long t0 = ms_now_ms();
+	unsigned int nth, total, loads = 0, failed = 0, loaded = 0, stride, offset;
 	const char *why = no_fault_injection();
 	int nfd, kfd, mfd;
 	struct load *l;
 
 	if (why)
 		SKIP(return, "%s", why);
+	stride = env_uint("MEMSCOPE_INITFAULT_STRIDE", stress_full() ? 1 : 7);
+	ASSERT_LT(0, stride);
+	offset = env_uint("MEMSCOPE_INITFAULT_OFFSET", time(NULL) % stride);
+	ASSERT_GT(stride, offset);
 	l = malloc(sizeof(*l));
 	ASSERT_TRUE(l != NULL);
 	if (ms_module_loaded("memscope_test"))
@@ -242,22 +286,26 @@ TEST(every_init_allocation_fails_cleanly)
 	ASSERT_EQ(0, set_knobs(true));
 
 	/*
-	 * The whole load's count, on the second load: the first one after
-	 * boot may still fill caches the later ones find filled.
+	 * The whole load's count. memscope was loaded once at boot: the
+	 * caches a first load fills are filled.
 	 */
-	for (nth = 0; nth < 2; nth++) {
-		ASSERT_EQ(0, load_with_fail_nth(nfd, kfd, mfd, BIG_NTH, l));
-		ASSERT_EQ(0, l->ret);
-		if (l->open_fd >= 0)
-			close(l->open_fd);
-		ASSERT_EQ(0, ms_unload_module("memscope"));
-	}
+	ASSERT_EQ(0, load_with_fail_nth(nfd, kfd, mfd, BIG_NTH, l));
+	ASSERT_EQ(0, l->ret);
+	if (l->open_fd >= 0)
+		close(l->open_fd);
+	ASSERT_EQ(0, ms_unload_module("memscope"));
 	total = BIG_NTH - l->left;
 	ms_oracle("fail-nth consumption, debugfs and /dev as the kernel shows them");
-	TH_LOG("a whole load makes %u fault-injection calls", total);
+	TH_LOG("a whole load makes %u fault-injection calls; MEMSCOPE_INITFAULT_STRIDE=%u MEMSCOPE_INITFAULT_OFFSET=%u",
+	       total, stride, offset);
 
-	for (nth = total + 1; nth >= 1 && loads < MAX_LOADS; nth--, loads++) {
+	for (nth = total; nth >= 1 && loads < MAX_LOADS; nth--) {
+		if (nth % stride != offset)
+			continue;
+		loads++;
 		ASSERT_EQ(0, load_with_fail_nth(nfd, kfd, mfd, nth, l));
+		TH_LOG("fail-nth %u: %d, %s, %lld ms", nth, l->ret,
+		       l->init_ran ? "init ran" : "init did not run", ms_now_ms() - t0);
 		if (l->report)
 			TH_LOG("fail-nth %u: kernel report \"%s\":\n%s", nth, l->report, l->log);
 		EXPECT_TRUE(l->report == NULL);
@@ -272,17 +320,19 @@ TEST(every_init_allocation_fails_cleanly)
 			EXPECT_FALSE(ms_module_loaded("memscope"));
 			EXPECT_NE(0, access(MS_DEBUGFS, F_OK));
 			EXPECT_NE(0, access(DEV, F_OK));
-		} else {
+		}
+		/* An open file holds the module: closed before any rmmod. */
+		if (l->open_fd >= 0)
+			close(l->open_fd);
+		if (!l->ret) {
 			loaded++;
 			ASSERT_EQ(0, ms_unload_module("memscope"));
 		}
-		if (l->open_fd >= 0)
-			close(l->open_fd);
 		if (_metadata->passed == 0 || !l->init_ran)
 			break;
 	}
-	TH_LOG("%u loads: %u failed, %u loaded; the last failed in the module loader at fail-nth %u",
-	       loads, failed, loaded, nth);
+	TH_LOG("%u loads in %lld s: %u failed, %u loaded; the last failed in the module loader at fail-nth %u",
+	       loads, (ms_now_ms() - t0) / 1000, failed, loaded, nth);
 	/* The count went all the way down to the loader, through init. */
 	EXPECT_LT(loads, MAX_LOADS);
 	EXPECT_FALSE(l->init_ran);
