@@ -53,9 +53,8 @@ static int ms_buddy_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_buddy);
 
-int ms_buddy_init(struct dentry *dir)
+void ms_buddy_publish(struct dentry *dir)
 {
 	/* Nothing here is more than /proc/buddyinfo (0444) already shows. */
 	debugfs_create_file("buddy", 0444, dir, NULL, &ms_buddy_fops);
-	return 0;
 }

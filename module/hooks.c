@@ -224,7 +224,7 @@ void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t)
 {
 	memset(t, 0, sizeof(*t));
 	rcu_read_lock();
-	/* Pairs with the release in ms_hooks_init(): the data is set up. */
+	/* Pairs with the release in ms_hooks_prepare(): the data is set up. */
 	if (smp_load_acquire(&ms_hooks_data_live))
 		ms_reclaim_totals_fill(t);
 	rcu_read_unlock();
@@ -235,7 +235,7 @@ void ms_hooks_take_max_stall(u64 *reclaim_ns, u64 *compact_ns)
 	*reclaim_ns = 0;
 	*compact_ns = 0;
 	rcu_read_lock();
-	/* Pairs with the release in ms_hooks_init(). */
+	/* Pairs with the release in ms_hooks_prepare(). */
 	if (smp_load_acquire(&ms_hooks_data_live))
 		ms_reclaim_take_max(reclaim_ns, compact_ns);
 	rcu_read_unlock();
@@ -246,7 +246,7 @@ bool ms_hooks_kswapd_awake(int nid)
 	bool awake = false;
 
 	rcu_read_lock();
-	/* Pairs with the release in ms_hooks_init(). */
+	/* Pairs with the release in ms_hooks_prepare(). */
 	if (smp_load_acquire(&ms_hooks_data_live) && READ_ONCE(ms_reclaim_group.on))
 		awake = ms_reclaim_kswapd_awake(nid);
 	rcu_read_unlock();
@@ -262,7 +262,7 @@ static void ms_hooks_free_data(void)
 	ms_page_data_free();
 }
 
-int ms_hooks_init(struct dentry *dir)
+int ms_hooks_prepare(void)
 {
 	unsigned int i;
 	int ret;
@@ -281,11 +281,6 @@ int ms_hooks_init(struct dentry *dir)
 		ret = ms_slab_view_init();
 	if (ret)
 		goto fail;
-	/* Files last: none exists over a buffer a failed start has freed. */
-	debugfs_create_file("alloc", 0644, dir, NULL, &ms_alloc_fops);
-	debugfs_create_file("reclaim", 0644, dir, NULL, &ms_reclaim_fops);
-	/* 0600: call sites name kernel and module functions. */
-	debugfs_create_file("slab", 0600, dir, NULL, &ms_slab_fops);
 	ms_tp_lookup();
 	/* hooks.h readers see the data set up before they see it live. */
 	smp_store_release(&ms_hooks_data_live, true);
@@ -304,6 +299,15 @@ fail:
 	ms_alloc_view_exit();
 	ms_hooks_free_data();
 	return ret;
+}
+
+/* Once init cannot fail (main.c): no file exists over a freed buffer. */
+void ms_hooks_publish(struct dentry *dir)
+{
+	debugfs_create_file("alloc", 0644, dir, NULL, &ms_alloc_fops);
+	debugfs_create_file("reclaim", 0644, dir, NULL, &ms_reclaim_fops);
+	/* 0600: call sites name kernel and module functions. */
+	debugfs_create_file("slab", 0600, dir, NULL, &ms_slab_fops);
 }
 
 void ms_hooks_exit(void)

@@ -102,7 +102,8 @@ static inline void ms_pressure_note_free(unsigned int order)
 
 /* main.c's ms_features[]: after "pressure", which must outlive the probes. */
 struct dentry;
-int ms_hooks_init(struct dentry *dir);
+int ms_hooks_prepare(void);
+void ms_hooks_publish(struct dentry *dir);
 void ms_hooks_exit(void);
 
 #endif /* _MEMSCOPE_HOOKS_H */

@@ -17,56 +17,85 @@
 #include <linux/pgtable.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "ksym.h"
 #include "reserved.h"
 
+/*
+ * Nothing stops a table page from being freed under a lockless walk (a
+ * huge ioremap or vunmap frees its tables): every entry is read with
+ * copy_from_kernel_nofault(), and a table pointer is only followed once the
+ * entry it came from has been read. What was read may still be stale or
+ * garbage; the worst that comes of it is a wrong page in the view, a read
+ * that faults ends the branch instead of the kernel.
+ */
+#define ms_read_entry(dst, src) \
+	(!copy_from_kernel_nofault(&(dst), (src), sizeof(dst)))
+
+/*
+ * The next level's entry for @va from @copy, a copy of its parent entry. A
+ * folded level hands back the pointer it was given: then the entry is the
+ * real parent's (@parent), not the copy's. (Pointers, not values: ARM's
+ * pgd_t is an array type.)
+ */
+#define ms_next_level(offset, copy, parent, va) ({			\
+	typeof(copy) __c = (copy);					\
+	typeof(offset(__c, 0UL)) __e = offset(__c, (va));		\
+	(void *)__e == (void *)__c ? (typeof(__e))(parent) : __e;	\
+})
+
 static phys_addr_t ms_walk(pgd_t *pgdir, unsigned long va, unsigned long *span)
 {
-	pgd_t *pgd = pgd_offset_pgd(pgdir, va);
-	p4d_t *p4d;
-	pud_t *pud;
-	pmd_t *pmd;
-	pte_t *pte;
+	pgd_t *pgd = pgd_offset_pgd(pgdir, va), pgdv;
+	p4d_t *p4d, p4dv;
+	pud_t *pud, pudv;
+	pmd_t *pmd, pmdv;
+	pte_t *pte, ptev;
 
-	if (pgd_none(*pgd) || pgd_bad(*pgd))
+	if (!ms_read_entry(pgdv, pgd) || pgd_none(pgdv) || pgd_bad(pgdv))
 		return MS_NO_PHYS;
-	p4d = p4d_offset(pgd, va);
-	if (p4d_none(*p4d) || p4d_bad(*p4d))
+	p4d = ms_next_level(p4d_offset, &pgdv, pgd, va);
+	if (!ms_read_entry(p4dv, p4d) || p4d_none(p4dv) || p4d_bad(p4dv))
 		return MS_NO_PHYS;
-	pud = pud_offset(p4d, va);
-	if (pud_none(*pud))
+	pud = ms_next_level(pud_offset, &p4dv, p4d, va);
+	if (!ms_read_entry(pudv, pud) || pud_none(pudv))
 		return MS_NO_PHYS;
 #if CONFIG_PGTABLE_LEVELS > 2
-	if (pud_leaf(*pud)) {
+	if (pud_leaf(pudv)) {
 		*span = PUD_SIZE - (va & ~PUD_MASK);
-		return PFN_PHYS(pud_pfn(*pud)) + (va & ~PUD_MASK);
+		return PFN_PHYS(pud_pfn(pudv)) + (va & ~PUD_MASK);
 	}
 #endif
-	if (pud_bad(*pud))
+	if (pud_bad(pudv))
 		return MS_NO_PHYS;
-	pmd = pmd_offset(pud, va);
+	pmd = ms_next_level(pmd_offset, &pudv, pud, va);
 #if defined(CONFIG_ARM) && !defined(CONFIG_ARM_LPAE)
 	/* Two 1 MiB hardware entries per Linux pmd; sections hold the address. */
-	if (pmd_leaf(pmd[(va >> SECTION_SHIFT) & 1])) {
-		pmdval_t v = pmd_val(pmd[(va >> SECTION_SHIFT) & 1]);
-
+	if (!ms_read_entry(pmdv, &pmd[(va >> SECTION_SHIFT) & 1]))
+		return MS_NO_PHYS;
+	if (pmd_leaf(pmdv)) {
 		*span = SECTION_SIZE - (va & ~SECTION_MASK);
-		return (v & SECTION_MASK) + (va & ~SECTION_MASK);
+		return (pmd_val(pmdv) & SECTION_MASK) + (va & ~SECTION_MASK);
 	}
+	/* The table is found through the first of the two. */
+	if (!ms_read_entry(pmdv, pmd))
+		return MS_NO_PHYS;
 #else
-	if (pmd_leaf(*pmd)) {
+	if (!ms_read_entry(pmdv, pmd))
+		return MS_NO_PHYS;
+	if (pmd_leaf(pmdv)) {
 		*span = PMD_SIZE - (va & ~PMD_MASK);
-		return PFN_PHYS(pmd_pfn(*pmd)) + (va & ~PMD_MASK);
+		return PFN_PHYS(pmd_pfn(pmdv)) + (va & ~PMD_MASK);
 	}
 #endif
-	if (pmd_none(*pmd) || pmd_bad(*pmd))
+	if (pmd_none(pmdv) || pmd_bad(pmdv))
 		return MS_NO_PHYS;
-	pte = pte_offset_kernel(pmd, va);
-	if (!pte_present(*pte))
+	pte = pte_offset_kernel(&pmdv, va);
+	if (!ms_read_entry(ptev, pte) || !pte_present(ptev))
 		return MS_NO_PHYS;
 	*span = PAGE_SIZE - offset_in_page(va);
-	return PFN_PHYS(pte_pfn(*pte)) + offset_in_page(va);
+	return PFN_PHYS(pte_pfn(ptev)) + offset_in_page(va);
 }
 
 static unsigned long text, end;
@@ -122,54 +151,60 @@ static bool ms_new_entry(struct ms_table_walk *w, int level, u64 val)
 	return true;
 }
 
-static void ms_walk_pmd(pud_t *pud, unsigned long va, unsigned long end,
-			struct ms_table_walk *w)
+static void ms_walk_pmd(pud_t *pud, pud_t *pudv, unsigned long va,
+			unsigned long end, struct ms_table_walk *w)
 {
 	unsigned long next;
-	pmd_t *pmd;
+	pmd_t *pmd, pmdv;
 
 	do {
 		next = pmd_addr_end(va, end);
-		pmd = pmd_offset(pud, va);
+		pmd = ms_next_level(pmd_offset, pudv, pud, va);
 		ms_table(pmd, 3, w);
-		if (!pmd_none(*pmd) && !pmd_leaf(*pmd) && !pmd_bad(*pmd) &&
-		    ms_new_entry(w, 3, pmd_val(*pmd)))
-			ms_table(pte_offset_kernel(pmd, va), 4, w);
+		if (!ms_read_entry(pmdv, pmd))
+			w->unreadable++;
+		else if (!pmd_none(pmdv) && !pmd_leaf(pmdv) && !pmd_bad(pmdv) &&
+			 ms_new_entry(w, 3, pmd_val(pmdv)))
+			ms_table(pte_offset_kernel(&pmdv, va), 4, w);
 		va = next;
 	} while (va != end);
 }
 
-static void ms_walk_pud(p4d_t *p4d, unsigned long va, unsigned long end,
-			struct ms_table_walk *w)
+static void ms_walk_pud(p4d_t *p4d, p4d_t *p4dv, unsigned long va,
+			unsigned long end, struct ms_table_walk *w)
 {
 	unsigned long next;
-	pud_t *pud;
+	pud_t *pud, pudv;
 
 	do {
 		next = pud_addr_end(va, end);
-		pud = pud_offset(p4d, va);
+		pud = ms_next_level(pud_offset, p4dv, p4d, va);
 		ms_table(pud, 2, w);
-		if (!pud_none(*pud) && !pud_leaf(*pud) && !pud_bad(*pud) &&
-		    ms_new_entry(w, 2, pud_val(*pud)))
-			ms_walk_pmd(pud, va, next, w);
+		if (!ms_read_entry(pudv, pud))
+			w->unreadable++;
+		else if (!pud_none(pudv) && !pud_leaf(pudv) && !pud_bad(pudv) &&
+			 ms_new_entry(w, 2, pud_val(pudv)))
+			ms_walk_pmd(pud, &pudv, va, next, w);
 		cond_resched();
 		va = next;
 	} while (va != end);
 }
 
-static void ms_walk_p4d(pgd_t *pgd, unsigned long va, unsigned long end,
-			struct ms_table_walk *w)
+static void ms_walk_p4d(pgd_t *pgd, pgd_t *pgdv, unsigned long va,
+			unsigned long end, struct ms_table_walk *w)
 {
 	unsigned long next;
-	p4d_t *p4d;
+	p4d_t *p4d, p4dv;
 
 	do {
 		next = p4d_addr_end(va, end);
-		p4d = p4d_offset(pgd, va);
+		p4d = ms_next_level(p4d_offset, pgdv, pgd, va);
 		ms_table(p4d, 1, w);
-		if (!p4d_none(*p4d) && !p4d_bad(*p4d) &&
-		    ms_new_entry(w, 1, p4d_val(*p4d)))
-			ms_walk_pud(p4d, va, next, w);
+		if (!ms_read_entry(p4dv, p4d))
+			w->unreadable++;
+		else if (!p4d_none(p4dv) && !p4d_bad(p4dv) &&
+			 ms_new_entry(w, 1, p4d_val(p4dv)))
+			ms_walk_pud(p4d, &p4dv, va, next, w);
 		va = next;
 	} while (va != end);
 }
@@ -182,18 +217,21 @@ static void ms_walk_p4d(pgd_t *pgd, unsigned long va, unsigned long end,
 void ms_kva_walk_tables(struct ms_table_walk *w)
 {
 	unsigned long va = PAGE_OFFSET & PGDIR_MASK, next;
-	pgd_t *pgd;
+	pgd_t *pgd, pgdv;
 
 	if (!init)
 		return;
 	memset(w->last_page, 0, sizeof(w->last_page));
 	memset(w->last_entry, 0, sizeof(w->last_entry));
+	w->unreadable = 0;
 	do {
 		next = pgd_addr_end(va, 0UL);
 		pgd = pgd_offset_pgd(init->pgd, va);
 		ms_table(pgd, 0, w);
-		if (!pgd_none(*pgd) && !pgd_bad(*pgd))
-			ms_walk_p4d(pgd, va, next, w);
+		if (!ms_read_entry(pgdv, pgd))
+			w->unreadable++;
+		else if (!pgd_none(pgdv) && !pgd_bad(pgdv))
+			ms_walk_p4d(pgd, &pgdv, va, next, w);
 		cond_resched();
 		va = next;
 	} while (va);

@@ -13,7 +13,7 @@
  * Kernels with module signatures refuse an unsigned memscope.ko under
  * lockdown before this runs; the kernel then logs the reason itself.
  *
- * This runs after every view has been created, so the list is complete.
+ * This runs after every view has been published, so the list is complete.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,14 +24,14 @@
 
 #include "memscope.h"
 
-int ms_lockdown_init(struct dentry *dir)
+void ms_lockdown_publish(struct dentry *dir)
 {
 	char lost[128] = "";
 	struct dentry *child;
 	size_t len = 0;
 
 	if (!security_locked_down(LOCKDOWN_DEBUGFS))
-		return 0;
+		return;
 	/* Files are only added by this module's init: the list is stable. */
 	spin_lock(&dir->d_lock);
 	list_for_each_entry(child, &dir->d_subdirs, d_child) {
@@ -44,5 +44,4 @@ int ms_lockdown_init(struct dentry *dir)
 	spin_unlock(&dir->d_lock);
 	pr_notice("kernel lockdown: debugfs refuses writable files, so these views are unavailable:%s; the read-only views and /dev/memscope work\n",
 		  len ? lost : " none");
-	return 0;
 }

@@ -19,31 +19,54 @@
 #include "reserved.h"
 
 /*
- * Each capability lives in its own file and registers here. Features start
- * in this order and stop in reverse; a feature that fails to start undoes
- * the ones before it. exit may be NULL for views that own nothing beyond
- * their debugfs files (removed with the directory).
+ * Each capability lives in its own file and registers here. Starting is in
+ * two passes, so that a failing start can never leave a file behind:
+ *
+ *  prepare  may fail; allocates, starts timers and workers, attaches
+ *           tracepoint probes, but makes nothing a user can open. A feature
+ *           that fails undoes its own work; main.c then stops the ones
+ *           before it.
+ *  publish  cannot fail: creates the feature's debugfs files (debugfs
+ *           creation errors are ignored by design: a file that could not
+ *           be created is missing, the rest work).
+ *
+ * A file opened while init runs holds a module reference, but a failed
+ * init frees the module anyway (do_init_module() does not wait for it): so
+ * the debugfs directory, its files and /dev/memscope appear only once init
+ * can no longer fail. /dev/memscope is the last step that can fail
+ * (misc_register()), with its own unwind; the debugfs files follow it.
+ *
+ * Features prepare in this order and stop in reverse. prepare, publish
+ * and exit may be NULL: views that own nothing beyond their debugfs files
+ * (removed with the directory) have no exit.
  */
 struct ms_feature {
 	const char *name;
-	int (*init)(struct dentry *dir);
+	int (*prepare)(void);
+	void (*publish)(struct dentry *dir);
 	void (*exit)(void);
 };
 
 static const struct ms_feature ms_features[] = {
-	{ "buddy", ms_buddy_init, NULL },
-	{ "pagetypes", ms_pagetypes_init, NULL },
-	{ "reserved", ms_reserved_init, NULL },
+	{ "buddy", NULL, ms_buddy_publish, NULL },
+	{ "pagetypes", NULL, ms_pagetypes_publish, NULL },
+	{ "reserved", ms_reserved_prepare, ms_reserved_publish, NULL },
 	/* Pressure is ready before the hooks can poke it, stops after them. */
-	{ "pressure", ms_pressure_init, ms_pressure_exit },
-	{ "pressure view", ms_pressure_view_init, ms_pressure_view_exit },
-	{ "hooks", ms_hooks_init, ms_hooks_exit },
-	/* Subscribers last: the device appears once everything feeding it runs. */
-	{ "notify", ms_notify_init, ms_notify_exit },
-	{ "notify device", ms_notify_dev_init, ms_notify_dev_exit },
-	{ "events view", ms_notify_view_init, NULL },
+	{ "pressure", ms_pressure_prepare, NULL, ms_pressure_exit },
+	{ "pressure view", ms_pressure_view_prepare, ms_pressure_view_publish,
+	  ms_pressure_view_exit },
+	{ "hooks", ms_hooks_prepare, ms_hooks_publish, ms_hooks_exit },
+	/*
+	 * Subscribers last: the device appears once everything feeding it
+	 * runs. Its registration is not a prepare step: it is visible, so
+	 * memscope_init() makes it after every prepare, and memscope_exit()
+	 * removes it before any exit.
+	 */
+	{ "notify", ms_notify_prepare, NULL, ms_notify_exit },
+	{ "notify device", ms_notify_dev_prepare, NULL, NULL },
+	{ "events view", NULL, ms_notify_view_publish, NULL },
 	/* After every view: names those kernel lockdown makes unavailable. */
-	{ "lockdown", ms_lockdown_init, NULL },
+	{ "lockdown", NULL, ms_lockdown_publish, NULL },
 };
 
 static struct dentry *ms_debugfs_dir;
@@ -62,21 +85,35 @@ static int __init memscope_init(void)
 
 	BUILD_BUG_ON(ARRAY_SIZE(ms_migratetype_names) != MIGRATE_TYPES);
 
-	ms_debugfs_dir = debugfs_create_dir("memscope", NULL);
-	if (IS_ERR(ms_debugfs_dir)) {
-		pr_err("debugfs is not available (%ld)\n", PTR_ERR(ms_debugfs_dir));
-		return PTR_ERR(ms_debugfs_dir);
-	}
 	for (i = 0; i < ARRAY_SIZE(ms_features); i++) {
-		ret = ms_features[i].init(ms_debugfs_dir);
+		if (!ms_features[i].prepare)
+			continue;
+		ret = ms_features[i].prepare();
 		if (ret) {
 			pr_err("%s failed to start (%d)\n", ms_features[i].name, ret);
-			/* As at exit: files first, so no reader outlives a feature. */
-			debugfs_remove_recursive(ms_debugfs_dir);
 			ms_stop_features(i);
 			return ret;
 		}
 	}
+	/* The last step that can fail: nobody can have opened anything yet. */
+	ret = ms_notify_dev_register();
+	if (ret) {
+		pr_err("/dev/memscope failed to start (%d)\n", ret);
+		ms_stop_features(ARRAY_SIZE(ms_features));
+		return ret;
+	}
+
+	/*
+	 * From here on nothing fails. Without debugfs (debugfs=off, or out of
+	 * memory) the views are missing and /dev/memscope still works.
+	 */
+	ms_debugfs_dir = debugfs_create_dir("memscope", NULL);
+	if (IS_ERR(ms_debugfs_dir))
+		pr_warn("no debugfs directory (%ld): only /dev/memscope is available\n",
+			PTR_ERR(ms_debugfs_dir));
+	for (i = 0; i < ARRAY_SIZE(ms_features); i++)
+		if (ms_features[i].publish && !IS_ERR(ms_debugfs_dir))
+			ms_features[i].publish(ms_debugfs_dir);
 	pr_info("version %s loaded\n", MEMSCOPE_VERSION);
 	return 0;
 }
@@ -84,11 +121,13 @@ static int __init memscope_init(void)
 static void __exit memscope_exit(void)
 {
 	/*
-	 * Open debugfs files hold a reference on this module (the debugfs
-	 * proxy takes it at open), so no reader is left when we get here.
-	 * Remove the files first so nothing new starts, then stop features.
+	 * Open debugfs files and /dev/memscope files hold a reference on this
+	 * module (the debugfs proxy and the char device take it at open), so
+	 * no reader is left when we get here. The mirror image of init:
+	 * files first so nothing new starts, then the device, then features.
 	 */
 	debugfs_remove_recursive(ms_debugfs_dir);
+	ms_notify_dev_exit();
 	ms_stop_features(ARRAY_SIZE(ms_features));
 	pr_info("unloaded\n");
 }

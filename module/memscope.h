@@ -46,9 +46,9 @@ extern const char * const ms_migratetype_names[MIGRATE_TYPES];
  * Feature entry points (main.c's ms_features[]). A feature with more than
  * a view declares its own in a header of its own (e.g. reserved.h).
  */
-int ms_buddy_init(struct dentry *dir);
-int ms_pagetypes_init(struct dentry *dir);
+void ms_buddy_publish(struct dentry *dir);
+void ms_pagetypes_publish(struct dentry *dir);
 /* lockdown.c: one line under kernel lockdown naming the lost views. */
-int ms_lockdown_init(struct dentry *dir);
+void ms_lockdown_publish(struct dentry *dir);
 
 #endif /* _MEMSCOPE_H */

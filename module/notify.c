@@ -656,7 +656,7 @@ void ms_notify_for_each(void (*fn)(struct ms_subscriber *sub, void *arg), void *
 	mutex_unlock(&ms_subs_mutex);
 }
 
-int ms_notify_init(struct dentry *dir)
+int ms_notify_prepare(void)
 {
 	ms_snap.nr_zones = ms_pressure.nr_zones;
 	ms_snap.zones = kcalloc(ms_snap.nr_zones, sizeof(*ms_snap.zones), GFP_KERNEL);

@@ -60,11 +60,14 @@ void ms_subscriber_consume(struct ms_subscriber *sub, const struct memscope_even
 /* Called at the end of every pressure evaluation, in any context. */
 void ms_notify_kick(void);
 
-int ms_notify_init(struct dentry *dir);
+int ms_notify_prepare(void);
 void ms_notify_exit(void);
-int ms_notify_dev_init(struct dentry *dir);
+/* Checks dev_mode; registers nothing. */
+int ms_notify_dev_prepare(void);
+/* misc_register(): main.c's last step that may fail. */
+int ms_notify_dev_register(void);
 void ms_notify_dev_exit(void);
-int ms_notify_view_init(struct dentry *dir);
+void ms_notify_view_publish(struct dentry *dir);
 
 /* Recent events for the debugfs view. */
 struct ms_event_log_entry {

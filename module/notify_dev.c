@@ -388,15 +388,20 @@ static void ms_dev_chown(void)
 		pr_warn("dev_uid/dev_gid: changing /dev/memscope failed (%d)\n", ret);
 }
 
-int ms_notify_dev_init(struct dentry *dir)
+int ms_notify_dev_prepare(void)
 {
-	int ret;
-
 	if (dev_mode & ~0777) {
 		pr_err("dev_mode=%o: only permission bits are allowed\n", dev_mode);
 		return -EINVAL;
 	}
 	ms_miscdev.mode = dev_mode;
+	return 0;
+}
+
+int ms_notify_dev_register(void)
+{
+	int ret;
+
 	ret = misc_register(&ms_miscdev);
 	if (ret)
 		return ret;

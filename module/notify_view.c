@@ -87,9 +87,8 @@ static int ms_events_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_events);
 
-int ms_notify_view_init(struct dentry *dir)
+void ms_notify_view_publish(struct dentry *dir)
 {
 	/* Shows pids and uids of subscribers: root only. */
 	debugfs_create_file("events", 0400, dir, NULL, &ms_events_fops);
-	return 0;
 }

@@ -94,9 +94,8 @@ static int ms_pagetypes_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_pagetypes);
 
-int ms_pagetypes_init(struct dentry *dir)
+void ms_pagetypes_publish(struct dentry *dir)
 {
 	/* Walks free lists under zone->lock: root only, like pagetypeinfo. */
 	debugfs_create_file("pagetypes", 0400, dir, NULL, &ms_pagetypes_fops);
-	return 0;
 }

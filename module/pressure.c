@@ -512,7 +512,7 @@ static unsigned long ms_pressure_delay(void)
  */
 static void ms_pressure_rearm_sooner(void)
 {
-	/* Pairs with ms_pressure_init(): a started timer has been set up. */
+	/* Pairs with ms_pressure_prepare(): a started timer has been set up. */
 	if (smp_load_acquire(&ms_pressure_started) && !READ_ONCE(ms_pressure_stopping))
 		timer_reduce(&ms_pressure_timer, jiffies + ms_pressure_delay());
 }
@@ -523,7 +523,7 @@ static void ms_pressure_tick(struct timer_list *t)
 	ms_pressure_arm();
 }
 
-int ms_pressure_init(struct dentry *dir)
+int ms_pressure_prepare(void)
 {
 	struct ms_pressure *p = &ms_pressure;
 	struct ms_zone_pressure *zones;

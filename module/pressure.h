@@ -108,9 +108,10 @@ u64 ms_window_count(const struct ms_pressure *p, size_t offset);
 /* vmpressure's definition: share of scanned pages not reclaimed, 0..100. */
 unsigned int ms_reclaim_pressure_pct(u64 scanned, u64 reclaimed);
 
-int ms_pressure_init(struct dentry *dir);
+int ms_pressure_prepare(void);
 void ms_pressure_exit(void);
-int ms_pressure_view_init(struct dentry *dir);
+int ms_pressure_view_prepare(void);
+void ms_pressure_view_publish(struct dentry *dir);
 void ms_pressure_view_exit(void);
 
 #endif /* _MEMSCOPE_PRESSURE_H */

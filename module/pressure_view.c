@@ -207,16 +207,20 @@ static const struct file_operations ms_pressure_fops = {
 	.release = single_release,
 };
 
-int ms_pressure_view_init(struct dentry *dir)
+int ms_pressure_view_prepare(void)
 {
 	ms_pressure_copy = kmalloc(struct_size(ms_pressure_copy, zones,
 					       READ_ONCE(ms_pressure.nr_zones)),
 				   GFP_KERNEL);
 	if (!ms_pressure_copy)
 		return -ENOMEM;
+	return 0;
+}
+
+void ms_pressure_view_publish(struct dentry *dir)
+{
 	/* Writable (mark), and derived from global state: root only. */
 	debugfs_create_file("pressure", 0600, dir, NULL, &ms_pressure_fops);
-	return 0;
 }
 
 /* After the debugfs files are gone: no reader is left. */

@@ -324,7 +324,7 @@ static int ms_reserved_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_reserved);
 
-int ms_reserved_init(struct dentry *dir)
+int ms_reserved_prepare(void)
 {
 	struct ms_boot_line bl;
 
@@ -332,7 +332,11 @@ int ms_reserved_init(struct dentry *dir)
 	ms_kva_init();
 	/* Keep the boot line now, before a "dmesg -C" or a wrap loses it. */
 	ms_boot_line_get(&bl);
+	return 0;
+}
+
+void ms_reserved_publish(struct dentry *dir)
+{
 	/* Root only: physical addresses of the kernel and its data. */
 	debugfs_create_file("reserved", 0400, dir, NULL, &ms_reserved_fops);
-	return 0;
 }

@@ -11,7 +11,8 @@
 struct dentry;
 struct seq_file;
 
-int ms_reserved_init(struct dentry *dir);
+int ms_reserved_prepare(void);
+void ms_reserved_publish(struct dentry *dir);
 
 /* ---- reserved_log.c: the kernel's own "Memory: ..." boot line ---- */
 
@@ -84,6 +85,8 @@ struct ms_table_walk {
 	/* kva.c's own: last table page and entry seen at each level */
 	unsigned long last_page[5];
 	u64 last_entry[5];
+	/* Entries whose read faulted (a table freed under the walk): skipped. */
+	unsigned long unreadable;
 };
 
 void ms_kva_walk_tables(struct ms_table_walk *w);

@@ -8,10 +8,11 @@
  *
  * By memblock region, where the architecture keeps memblock after boot
  * (CONFIG_ARCH_KEEP_MEMBLOCK): struct memblock is public but not exported;
- * its regions are copied from the address ksym.c finds, the way debugfs
- * memblock/ reads them (no lock exists; they only change on memory
- * hotplug). The regions record what was reserved during boot, including
- * what was freed since (initrd on ARM, CMA areas).
+ * its regions are copied from the address ksym.c finds. No lock exists
+ * (debugfs memblock/ reads them without one too): the copy is made
+ * fault-tolerant and checked, see ms_copy_regions(). The regions record
+ * what was reserved during boot, including what was freed since (initrd on
+ * ARM, CMA areas).
  */
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -19,6 +20,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "ksym.h"
 #include "memscope.h"
@@ -144,18 +146,67 @@ struct ms_regions {
 	struct memblock_region *r;
 };
 
+/*
+ * More regions than any memblock has: a count above it was not read from a
+ * live array (memblock doubles its arrays from 128 entries as it needs).
+ */
+#define MS_MB_MAX_REGIONS 65536UL
+
+/*
+ * What a consistent copy looks like: within the array's size, sorted by
+ * base, not overlapping, no region wrapping past the top of the physical
+ * address space. memblock keeps one empty dummy region in an empty type.
+ */
+static bool ms_regions_valid(const struct ms_regions *c)
+{
+	phys_addr_t prev_end = 0;
+	unsigned long i;
+
+	if (c->n == 1 && !c->r[0].size)
+		return true;
+	for (i = 0; i < c->n; i++) {
+		const struct memblock_region *r = &c->r[i];
+
+		if (!r->size || r->base + r->size - 1 < r->base)
+			return false;
+		if (i && r->base < prev_end)
+			return false;
+		prev_end = r->base + r->size;
+	}
+	return true;
+}
+
+/*
+ * memblock's arrays are not locked, and after boot can still be doubled
+ * (the old array freed) or discarded: the type and its array are read
+ * with copy_from_kernel_nofault(), the type again after the copy. A copy
+ * is kept only if the type did not change meanwhile and it is valid.
+ */
 static int ms_copy_regions(const struct memblock_type *t, struct ms_regions *c)
 {
-	unsigned long n = READ_ONCE(t->cnt);
+	struct memblock_type a, b;
+	unsigned int tries;
 
-	if (n > READ_ONCE(t->max))
-		return -EINVAL;
-	c->r = kmalloc_array(n, sizeof(*c->r), GFP_KERNEL);
-	if (!c->r)
-		return -ENOMEM;
-	memcpy(c->r, READ_ONCE(t->regions), n * sizeof(*c->r));
-	c->n = n;
-	return 0;
+	for (tries = 0; tries < 3; tries++) {
+		if (copy_from_kernel_nofault(&a, t, sizeof(a)))
+			return -EFAULT;
+		if (!a.cnt || a.cnt > a.max || a.max > MS_MB_MAX_REGIONS || !a.regions)
+			return -EINVAL;
+		c->r = kmalloc_array(a.cnt, sizeof(*c->r), GFP_KERNEL);
+		if (!c->r)
+			return -ENOMEM;
+		c->n = a.cnt;
+		if (!copy_from_kernel_nofault(c->r, a.regions, a.cnt * sizeof(*c->r)) &&
+		    !copy_from_kernel_nofault(&b, t, sizeof(b)) &&
+		    a.cnt == b.cnt && a.regions == b.regions) {
+			if (ms_regions_valid(c))
+				return 0;
+		}
+		kfree(c->r);
+		c->r = NULL;
+		c->n = 0;
+	}
+	return -EAGAIN;
 }
 
 /* Bytes of [start, end) that lie in memblock.memory. */

@@ -355,6 +355,8 @@ void ms_owners_find(struct ms_owners *o, const struct ms_kimage *k)
 		ms_own_kva(o, "kernel page tables", (unsigned long)init->pgd,
 			   PTRS_PER_PGD * sizeof(pgd_t));
 		ms_kva_walk_tables(&tables.walk);
+		if (tables.walk.unreadable)
+			ms_note(o, "kernel page tables: entries unreadable (freed during walk)");
 	} else {
 		ms_note(o, "kernel page tables: init_mm not resolvable");
 	}
