@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "children.h"
 #include "monotonic.h"
 #include "tap.h"
 
@@ -32,22 +33,6 @@ struct world {
 };
 
 static struct world w;
-
-static pid_t spawn_idle(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGTERM, SIG_DFL);
-		for (;;)
-			pause();
-	}
-	return pid;
-}
 
 static int describe(pid_t pid, const char *comm, int adj)
 {
@@ -79,8 +64,8 @@ static int setup(void)
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	if (mkdir(path, 0755))
 		return -1;
-	w.registered = spawn_idle();
-	w.background = spawn_idle();
+	w.registered = msd_test_spawn_idle(false, false);
+	w.background = msd_test_spawn_idle(false, false);
 	if (w.registered <= 0 || w.background <= 0)
 		return -1;
 	if (describe(w.registered, "player", 0) || describe(w.background, "indexer", 1000))

@@ -18,6 +18,7 @@
 
 #include "actions.h"
 #include "monotonic.h"
+#include "children.h"
 #include "tap.h"
 
 #define NKIDS 3
@@ -37,41 +38,6 @@ static uint64_t fake_ns;
 static uint64_t fake_clock(void)
 {
 	return fake_ns;
-}
-
-/* An idle child; with OWN_GROUP it leads a group holding one grandchild. */
-static pid_t spawn_idle(bool own_group, bool ignore_term)
-{
-	int sync[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(sync))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGTERM, ignore_term ? SIG_IGN : SIG_DFL);
-		if (own_group) {
-			setpgid(0, 0);
-			if (fork() == 0) {
-				for (;;)
-					pause();
-			}
-		}
-		if (write(sync[1], "r", 1) != 1)
-			_exit(3);
-		for (;;)
-			pause();
-	}
-	close(sync[1]);
-	if (pid > 0 && read(sync[0], &c, 1) != 1)
-		pid = -1;
-	close(sync[0]);
-	return pid;
 }
 
 static int describe(pid_t pid, const char *comm, int pgrp, int adj, int rss)
@@ -107,7 +73,7 @@ static int setup(const char *extra, bool own_groups)
 	if (mkdir(w.proc, 0755))
 		return -1;
 	for (int i = 0; i < NKIDS; i++) {
-		w.kid[i] = spawn_idle(own_groups, false);
+		w.kid[i] = msd_test_spawn_idle(own_groups, false);
 		snprintf(name, sizeof(name), "kid%d", i);
 		if (w.kid[i] <= 0 ||
 		    describe(w.kid[i], name, own_groups ? w.kid[i] : 1, 900, rss[i]))
@@ -349,7 +315,7 @@ static void sigkill_then_process_mrelease(void)
 {
 	struct msd_metrics m = { 0 };
 	struct msd_killer k;
-	pid_t pid = spawn_idle(false, true);
+	pid_t pid = msd_test_spawn_idle(false, true);
 	char *log, want[64];
 
 	REQUIRE(pid > 0);

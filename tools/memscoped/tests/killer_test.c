@@ -14,37 +14,8 @@
 
 #include "killer.h"
 #include "monotonic.h"
+#include "children.h"
 #include "tap.h"
-
-/* A child that waits for signals; with IGNORE_TERM it shrugs off SIGTERM. */
-static pid_t spawn_sleeper(bool ignore_term)
-{
-	int sync[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(sync))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGTERM, ignore_term ? SIG_IGN : SIG_DFL);
-		close(sync[0]);
-		/* Ready: only now may the test signal it. */
-		if (write(sync[1], "r", 1) != 1)
-			_exit(3);
-		for (;;)
-			pause();
-	}
-	close(sync[1]);
-	if (pid > 0 && read(sync[0], &c, 1) != 1)
-		pid = -1;
-	close(sync[0]);
-	return pid;
-}
 
 /* The daemon's loop in small: poll the pidfds, service, until none is left. */
 static void run_killer(struct msd_killer *k, int max_ms)
@@ -76,7 +47,7 @@ static void sigterm_ends_a_cooperative_process(void)
 {
 	struct msd_metrics m = { 0 };
 	struct msd_killer k;
-	pid_t pid = spawn_sleeper(false);
+	pid_t pid = msd_test_spawn_idle(false, false);
 	char *log;
 
 	REQUIRE(pid > 0);
@@ -101,7 +72,7 @@ static void sigkill_follows_after_the_grace_period(void)
 {
 	struct msd_metrics m = { 0 };
 	struct msd_killer k;
-	pid_t pid = spawn_sleeper(true);
+	pid_t pid = msd_test_spawn_idle(false, true);
 	uint64_t t0;
 	int timeout;
 
@@ -132,7 +103,7 @@ static void refuses_itself_twice_and_the_dead(void)
 	CHECK_INT(msd_killer_start(&k, getpid(), "unit test", false), -EPERM);
 	CHECK_INT(k.n, 0);
 
-	pid = spawn_sleeper(false);
+	pid = msd_test_spawn_idle(false, false);
 	REQUIRE(pid > 0);
 	CHECK_INT(msd_killer_start(&k, pid, "first", false), 0);
 	CHECK_INT(msd_killer_start(&k, pid, "second", false), -EALREADY);
@@ -156,7 +127,7 @@ static void leaves_what_proc_calls_a_kernel_thread(void)
 	int status;
 
 	REQUIRE(dir != NULL);
-	pid = spawn_sleeper(false);
+	pid = msd_test_spawn_idle(false, false);
 	REQUIRE(pid > 0);
 	snprintf(path, sizeof(path), "%s/%d", dir, (int)pid);
 	CHECK_INT(mkdir(path, 0755), 0);
