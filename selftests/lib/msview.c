@@ -432,6 +432,10 @@ int ms_read_zoneinfo(struct ms_zoneinfo *z, int max)
 			cur->managed = v;
 		else if (sscanf(line, " cma %lu", &v) == 1)
 			cur->cma = v;
+		else if (sscanf(line, " cpu: %d", &node) == 1)
+			cur->pcp_cpus++;
+		else if (sscanf(line, " batch: %lu", &v) == 1)
+			cur->pcp_batch = v > cur->pcp_batch ? v : cur->pcp_batch;
 		else if ((p = strstr(line, "protection: ("))) {
 			p += strlen("protection: (");
 			while (*p && cur->nprotection < 8) {

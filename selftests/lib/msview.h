@@ -85,6 +85,9 @@ struct ms_zoneinfo {
 	unsigned long free, boost, min, low, high, spanned, present, managed, cma;
 	long protection[8];
 	int nprotection;
+	/* Per-CPU lists: how many CPUs have one, and the largest batch. */
+	int pcp_cpus;
+	unsigned long pcp_batch;
 };
 
 /* Every zone of /proc/zoneinfo (populated or not); count or -errno. */
