@@ -22,6 +22,8 @@ struct ms_boot_line {
 	/* avail, total, code, rwdata, rodata, init, bss, reserved, cma, high */
 	unsigned long k[10];
 	char text[240];
+	/* "percpu: Embedded N pages/cpu": N, or 0 if not logged */
+	unsigned long pcpu_pages;
 };
 
 enum {

@@ -7,6 +7,9 @@
  *
  * kmsg_dump_rewind() starts at the last "dmesg -C" and the ring can wrap,
  * so the line is kept once found: at module load, or at the first read.
+ * The per-cpu allocator's line, logged before it, is kept with it: how
+ * much of each first-chunk unit pcpu_embed_first_chunk() kept (the rest of
+ * the unit went back to memblock, and other boot allocations reuse it).
  */
 #include <linux/kernel.h>
 #include <linux/kmsg_dump.h>
@@ -57,6 +60,9 @@ static void ms_read_boot_line(struct ms_boot_line *bl)
 	kmsg_dump_rewind(&iter);
 	while (kmsg_dump_get_line(&iter, false, line, MS_LOG_LINE - 1, &len)) {
 		line[len] = '\0';
+		p = strstr(line, "percpu: Embedded ");
+		if (p && sscanf(p, "percpu: Embedded %lu pages/cpu", &bl->pcpu_pages) != 1)
+			bl->pcpu_pages = 0;
 		p = strstr(line, "Memory: ");
 		if (p && ms_parse_boot_line(p, bl))
 			break;

@@ -19,6 +19,7 @@
 #include <linux/of_reserved_mem.h>
 #include <linux/percpu.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/pfn.h>
 #include <linux/string.h>
 
@@ -231,16 +232,35 @@ static void ms_own_percpu(struct ms_owners *o)
 	int *unit_size = (int *)ms_ksym("pcpu_unit_size");
 	const unsigned long **offsets =
 		(const unsigned long **)ms_ksym("pcpu_unit_offsets");
+	struct ms_boot_line *bl;
+	unsigned long kept;
 	unsigned int cpu;
 
 	if (!base || !unit_size || !offsets) {
 		ms_note(o, "per-cpu areas: pcpu_base_addr or pcpu_unit_* not resolvable");
 		return;
 	}
-	/* The first chunk; its unused tails went back to memblock. */
+	/*
+	 * The first chunk. pcpu_embed_first_chunk() gave each unit's tail
+	 * back to memblock, and later boot allocations (the inode hash table
+	 * on x86_64-debug) may sit there: only the part it kept, as its boot
+	 * line says, is the per-cpu allocator's.
+	 */
+	bl = kmalloc(sizeof(*bl), GFP_KERNEL);
+	if (!bl)
+		return;
+	ms_boot_line_get(bl);
+	kept = bl->pcpu_pages << PAGE_SHIFT;
+	kfree(bl);
+	/* The UP allocator keeps its one unit whole, and logs nothing. */
+	if (!kept || kept > (unsigned long)*unit_size) {
+		if (IS_ENABLED(CONFIG_SMP))
+			ms_note(o, "per-cpu areas: no \"percpu: Embedded\" boot line, whole units counted");
+		kept = *unit_size;
+	}
 	for_each_possible_cpu(cpu)
 		ms_own_kva(o, "per-cpu areas",
-			   (unsigned long)*base + (*offsets)[cpu], *unit_size);
+			   (unsigned long)*base + (*offsets)[cpu], kept);
 }
 
 #ifdef CONFIG_CMA
