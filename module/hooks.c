@@ -179,7 +179,8 @@ void ms_seq_secs(struct seq_file *m, u64 ns)
 	seq_printf(m, "%llu.%03u", s, (u32)(rem / NSEC_PER_MSEC));
 }
 
-void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g, u64 mark_ns)
+void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g,
+			 const char *view, u64 mark_ns)
 {
 	unsigned int i, missing = 0, failed = 0;
 	u64 now = ktime_get_ns();
@@ -215,7 +216,7 @@ void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g, u64 mark_n
 	ms_seq_secs(m, now - ms_hooks_load_ns);
 	seq_puts(m, " s, since mark ");
 	ms_seq_secs(m, now - mark_ns);
-	seq_puts(m, " s (writing to this file sets the mark)\n");
+	seq_printf(m, " s (echo %s > mark sets the mark)\n", view);
 }
 
 /* ---- hooks.h ---- */
@@ -304,10 +305,11 @@ fail:
 /* Once init cannot fail (main.c): no file exists over a freed buffer. */
 void ms_hooks_publish(struct dentry *dir)
 {
-	debugfs_create_file("alloc", 0644, dir, NULL, &ms_alloc_fops);
-	debugfs_create_file("reclaim", 0644, dir, NULL, &ms_reclaim_fops);
-	/* 0600: call sites name kernel and module functions. */
-	debugfs_create_file("slab", 0600, dir, NULL, &ms_slab_fops);
+	/* Marks are set through the "mark" file (marks.c): read-only views. */
+	debugfs_create_file("alloc", 0444, dir, NULL, &ms_alloc_fops);
+	debugfs_create_file("reclaim", 0444, dir, NULL, &ms_reclaim_fops);
+	/* 0400: call sites name kernel and module functions. */
+	debugfs_create_file("slab", 0400, dir, NULL, &ms_slab_fops);
 }
 
 void ms_hooks_exit(void)

@@ -41,6 +41,11 @@ extern int ms_kernel_zone;
  */
 void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t);
 
+/* Start the "since mark" columns of a hook view now (marks.c). */
+void ms_alloc_view_mark(void);
+void ms_reclaim_view_mark(void);
+void ms_slab_view_mark(void);
+
 /*
  * Longest direct-reclaim and compaction stall (ns) seen since the previous
  * call, then reset: a single consumer (pressure.c) drains them.

@@ -9,7 +9,6 @@
  * names the columns. Buffers are allocated at load so a read allocates
  * nothing but the seq_file buffer.
  */
-#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
@@ -22,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include "hooks.h"
 #include "hooks_internal.h"
 #include "memscope.h"
 
@@ -200,7 +200,7 @@ static int ms_alloc_show(struct seq_file *m, void *unused)
 	ms_page_sum(ms_alloc_now);
 	ms_alloc_diff();
 	seq_puts(m, "# memscope alloc: page-allocator events (kmem:mm_page_* tracepoints)\n");
-	ms_hooks_seq_status(m, &ms_page_group, ms_alloc_mark_ns);
+	ms_hooks_seq_status(m, &ms_page_group, "alloc", ms_alloc_mark_ns);
 	seq_puts(m, "# counts are blocks of 2^order pages; since load: while hooks_page was on\n");
 	ms_alloc_orders(m);
 	ms_alloc_zones(m);
@@ -215,27 +215,23 @@ static int ms_alloc_open(struct inode *inode, struct file *file)
 	return single_open(file, ms_alloc_show, NULL);
 }
 
-static ssize_t ms_alloc_write(struct file *file, const char __user *buf,
-			      size_t len, loff_t *ppos)
+/**
+ * ms_alloc_view_mark() - start the alloc view's "since mark" columns now
+ *
+ * Called by the "mark" file (marks.c), which checks the writer's rights.
+ */
+void ms_alloc_view_mark(void)
 {
-	/*
-	 * Every reader shares the mark: setting it is an administrator's job,
-	 * judged by the credentials the file was opened with.
-	 */
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
 	mutex_lock(&ms_alloc_lock);
 	ms_page_sum(ms_alloc_mark);
 	ms_alloc_mark_ns = ktime_get_ns();
 	mutex_unlock(&ms_alloc_lock);
-	return len;
 }
 
 const struct file_operations ms_alloc_fops = {
 	.owner = THIS_MODULE,
 	.open = ms_alloc_open,
 	.read = seq_read,
-	.write = ms_alloc_write,
 	.llseek = seq_lseek,
 	.release = single_release,
 };

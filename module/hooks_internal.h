@@ -50,10 +50,11 @@ extern u64 ms_hooks_load_ns;
 
 /*
  * "# hooks_page on; tracepoints missing: none" and the time line, the
- * first lines of every hooks view. Takes ms_hooks_lock.
+ * first lines of every hooks view (@view: its name, the word that sets its
+ * mark). Takes ms_hooks_lock.
  */
 void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g,
-			 u64 mark_ns);
+			 const char *view, u64 mark_ns);
 /* ns as "12.345" seconds. */
 void ms_seq_secs(struct seq_file *m, u64 ns);
 

@@ -8,7 +8,6 @@
  * "stall KIND LO_US HI_US LOAD MARK"; the "#" line before each block
  * names the columns.
  */
-#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -17,6 +16,7 @@
 #include <linux/stddef.h>
 #include <linux/timekeeping.h>
 
+#include "hooks.h"
 #include "hooks_internal.h"
 
 static DEFINE_MUTEX(ms_reclaim_lock);
@@ -77,7 +77,7 @@ static int ms_reclaim_show(struct seq_file *m, void *unused)
 	b = ms_rv_mark;
 	seq_puts(m, "# memscope reclaim: kswapd, direct reclaim, compaction and OOM events\n"
 		    "# (vmscan, compaction and oom tracepoints)\n");
-	ms_hooks_seq_status(m, &ms_reclaim_group, ms_rv_mark_ns);
+	ms_hooks_seq_status(m, &ms_reclaim_group, "reclaim", ms_rv_mark_ns);
 	seq_puts(m, "# kswapd awake now on nodes: ");
 	ms_seq_kswapd_awake(m);
 	seq_puts(m, "\n#\n# event: counters; compact_fail = compact_stalls - compact_success\n"
@@ -132,24 +132,23 @@ static int ms_reclaim_open(struct inode *inode, struct file *file)
 	return single_open(file, ms_reclaim_show, NULL);
 }
 
-static ssize_t ms_reclaim_write(struct file *file, const char __user *buf,
-				size_t len, loff_t *ppos)
+/**
+ * ms_reclaim_view_mark() - start the reclaim view's "since mark" columns now
+ *
+ * Called by the "mark" file (marks.c), which checks the writer's rights.
+ */
+void ms_reclaim_view_mark(void)
 {
-	/* Every reader shares the mark: setting it is an administrator's job. */
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
 	mutex_lock(&ms_reclaim_lock);
 	ms_reclaim_sum(ms_rv_mark);
 	ms_rv_mark_ns = ktime_get_ns();
 	mutex_unlock(&ms_reclaim_lock);
-	return len;
 }
 
 const struct file_operations ms_reclaim_fops = {
 	.owner = THIS_MODULE,
 	.open = ms_reclaim_open,
 	.read = seq_read,
-	.write = ms_reclaim_write,
 	.llseek = seq_lseek,
 	.release = single_release,
 };

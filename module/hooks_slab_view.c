@@ -7,9 +7,8 @@
  * Rows: "cache ...", "kmalloc ..." and "site ...", each block after a "#"
  * line naming its columns. Call sites are printed with %pS (symbol+offset)
  * and never as raw addresses: one without a symbol is shown as "?".
- * Mode 0600: call sites name kernel and module functions.
+ * Mode 0400: call sites name kernel and module functions.
  */
-#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/math64.h>
@@ -21,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include "hooks.h"
 #include "hooks_internal.h"
 
 /* Reader-side rows, allocated at load: a read allocates nothing. */
@@ -216,7 +216,7 @@ static int ms_slab_show(struct seq_file *m, void *unused)
 					   &truncated);
 	ms_slab_sum(ms_sv_now);
 	seq_puts(m, "# memscope slab: kmalloc, kmem_cache_alloc, kfree, kmem_cache_free events\n");
-	ms_hooks_seq_status(m, &ms_slab_group, ms_sv_mark_ns);
+	ms_hooks_seq_status(m, &ms_slab_group, "slab", ms_sv_mark_ns);
 	seq_printf(m, "# cache names: %s\n", ms_slab_names_source);
 	if (!ms_slab_have_names())
 		seq_puts(m, "#   caches are shown as @<hashed pointer>; kmalloc and kfree by size class only\n");
@@ -237,15 +237,16 @@ static int ms_slab_open(struct inode *inode, struct file *file)
 	return single_open(file, ms_slab_show, NULL);
 }
 
-static ssize_t ms_slab_write(struct file *file, const char __user *buf,
-			     size_t len, loff_t *ppos)
+/**
+ * ms_slab_view_mark() - start the slab view's "since mark" columns now
+ *
+ * Called by the "mark" file (marks.c), which checks the writer's rights.
+ */
+void ms_slab_view_mark(void)
 {
 	unsigned int i;
 	bool truncated;
 
-	/* Every reader shares the mark: setting it is an administrator's job. */
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
 	mutex_lock(&ms_sv_lock);
 	ms_sv_nrows = ms_slab_merge_caches(ms_sv_rows, ms_sv_nrows, MS_SLAB_ROWS,
 					   &truncated);
@@ -257,14 +258,12 @@ static ssize_t ms_slab_write(struct file *file, const char __user *buf,
 	ms_slab_new_site_gen();
 	ms_sv_mark_ns = ktime_get_ns();
 	mutex_unlock(&ms_sv_lock);
-	return len;
 }
 
 const struct file_operations ms_slab_fops = {
 	.owner = THIS_MODULE,
 	.open = ms_slab_open,
 	.read = seq_read,
-	.write = ms_slab_write,
 	.llseek = seq_lseek,
 	.release = single_release,
 };

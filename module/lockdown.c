@@ -5,10 +5,11 @@
  * With lockdown=integrity or confidentiality, debugfs opens only files
  * that nobody may write and that have no ioctl or mmap
  * (debugfs_locked_down() in fs/debugfs/file.c); opening any other file
- * fails with EPERM, even for reading. memscope's read-only views and
- * /dev/memscope, which is not in debugfs, keep working, so memscope loads
- * and names the views that are lost, once, instead of leaving an EPERM on
- * some files to be puzzled over.
+ * fails with EPERM, even for reading. memscope's views are all read-only
+ * (the marks are set through the write-only "mark" file, marks.c), and
+ * /dev/memscope is not in debugfs: they keep working, so memscope loads
+ * and names the files that are lost ("mark"), once, instead of leaving an
+ * EPERM to be puzzled over.
  *
  * Kernels with module signatures refuse an unsigned memscope.ko under
  * lockdown before this runs; the kernel then logs the reason itself.
@@ -42,6 +43,6 @@ void ms_lockdown_publish(struct dentry *dir)
 		len += scnprintf(lost + len, sizeof(lost) - len, " %pd", child);
 	}
 	spin_unlock(&dir->d_lock);
-	pr_notice("kernel lockdown: debugfs refuses writable files, so these views are unavailable:%s; the read-only views and /dev/memscope work\n",
+	pr_notice("kernel lockdown: debugfs refuses writable files, so these files are unavailable:%s; the read-only views and /dev/memscope work\n",
 		  len ? lost : " none");
 }

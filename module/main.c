@@ -65,6 +65,8 @@ static const struct ms_feature ms_features[] = {
 	{ "notify", ms_notify_prepare, NULL, ms_notify_exit },
 	{ "notify device", ms_notify_dev_prepare, NULL, NULL },
 	{ "events view", NULL, ms_notify_view_publish, NULL },
+	/* After the views whose marks it sets. */
+	{ "marks", NULL, ms_marks_publish, NULL },
 	/* After every view: names those kernel lockdown makes unavailable. */
 	{ "lockdown", NULL, ms_lockdown_publish, NULL },
 };

@@ -48,6 +48,8 @@ extern const char * const ms_migratetype_names[MIGRATE_TYPES];
  */
 void ms_buddy_publish(struct dentry *dir);
 void ms_pagetypes_publish(struct dentry *dir);
+/* marks.c: the write-only "mark" file of the views' "since mark" columns. */
+void ms_marks_publish(struct dentry *dir);
 /* lockdown.c: one line under kernel lockdown naming the lost views. */
 void ms_lockdown_publish(struct dentry *dir);
 

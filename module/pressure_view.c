@@ -8,7 +8,6 @@
  * the pressure lock and printed without it. Writing "mark" resets the
  * since-mark minimums.
  */
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/math64.h>
 #include <linux/mutex.h>
@@ -16,7 +15,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <linux/uaccess.h>
 
 #include "memscope.h"
 #include "pressure.h"
@@ -179,30 +177,10 @@ static int ms_pressure_open(struct inode *inode, struct file *file)
 	return single_open(file, ms_pressure_show, NULL);
 }
 
-static ssize_t ms_pressure_write(struct file *file, const char __user *ubuf,
-				 size_t len, loff_t *ppos)
-{
-	char buf[8];
-
-	/* The marks are everyone's: resetting them is an administrator's job. */
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	if (len == 0 || len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (strcmp(strim(buf), "mark"))
-		return -EINVAL;
-	ms_pressure_mark();
-	return len;
-}
-
 static const struct file_operations ms_pressure_fops = {
 	.owner = THIS_MODULE,
 	.open = ms_pressure_open,
 	.read = seq_read,
-	.write = ms_pressure_write,
 	.llseek = seq_lseek,
 	.release = single_release,
 };
@@ -219,8 +197,8 @@ int ms_pressure_view_prepare(void)
 
 void ms_pressure_view_publish(struct dentry *dir)
 {
-	/* Writable (mark), and derived from global state: root only. */
-	debugfs_create_file("pressure", 0600, dir, NULL, &ms_pressure_fops);
+	/* Reading evaluates (a cost others should not make us pay): root only. */
+	debugfs_create_file("pressure", 0400, dir, NULL, &ms_pressure_fops);
 }
 
 /* After the debugfs files are gone: no reader is left. */

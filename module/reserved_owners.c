@@ -255,7 +255,7 @@ static void ms_own_percpu(struct ms_owners *o)
 	/* The UP allocator keeps its one unit whole, and logs nothing. */
 	if (!kept || kept > (unsigned long)*unit_size) {
 		if (IS_ENABLED(CONFIG_SMP))
-			ms_note(o, "per-cpu areas: no \"percpu: Embedded\" boot line, whole units counted");
+			ms_note(o, "per-cpu areas: no percpu boot line, whole units");
 		kept = *unit_size;
 	}
 	for_each_possible_cpu(cpu)

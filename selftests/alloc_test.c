@@ -173,7 +173,7 @@ TEST_F(helper, known_blocks_are_counted)
 		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
 			struct ms_alloc_zone *z;
 
-			ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
+			ASSERT_EQ(0, ms_mark("alloc"));
 			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 			ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 			ASSERT_EQ(0, helper_block_zone(&node, zone));
@@ -223,7 +223,7 @@ TEST_F(helper, failed_allocation_is_counted)
 			continue;	/* offline */
 		pinned++;
 		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
-			ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
+			ASSERT_EQ(0, ms_mark("alloc"));
 			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 			ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 			list = ms_slurp(MS_HELPER_CTL);
@@ -262,7 +262,7 @@ TEST_F(helper, mark_restarts_counts)
 	for (round = 0; round < ROUNDS && !ok; round++) {
 		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
-		ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
+		ASSERT_EQ(0, ms_mark("alloc"));
 		ASSERT_EQ(0, ms_read_alloc(ALLOC, &b));
 		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 		ASSERT_GE(a.allocs[1][k], NBLOCKS);
@@ -270,6 +270,49 @@ TEST_F(helper, mark_restarts_counts)
 		ok = b.allocs[1][k] == 0 && b.frees[1][k] == 0;
 	}
 	ASSERT_TRUE(ok);
+}
+
+/* A hook view's "# since load L s, since mark M s" line: M, or -1. */
+static double since_mark(const char *view)
+{
+	char *t = ms_slurp(view), *p = t ? strstr(t, ", since mark ") : NULL;
+	double m = -1;
+
+	if (p && sscanf(p, ", since mark %lf s", &m) != 1)
+		m = -1;
+	free(t);
+	return m;
+}
+
+/*
+ * The views are read-only; the write-only mark file sets one view's mark
+ * by its name, or every view's with "all", and refuses any other word.
+ */
+TEST(mark_file_sets_one_view_or_all)
+{
+	static const char *const bad[] = { "mark", "\n", "allx", "alloc reclaim", "buddy" };
+	const char *reclaim = MS_DEBUGFS "/reclaim";
+	char byte;
+	int fd;
+
+	ASSERT_EQ(0, ms_mark("all"));
+	usleep(300000);
+	ASSERT_EQ(0, ms_mark("reclaim\n"));
+	TH_LOG("since mark: alloc %.3f s, reclaim %.3f s", since_mark(ALLOC), since_mark(reclaim));
+	EXPECT_GE(since_mark(ALLOC), 0.3);
+	EXPECT_GE(since_mark(reclaim), 0);
+	EXPECT_LT(since_mark(reclaim), 0.25);
+	ASSERT_EQ(0, ms_mark("all"));
+	EXPECT_LT(since_mark(ALLOC), 0.25);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, ms_mark(bad[i])) TH_LOG("'%s' was taken", bad[i]);
+	}
+	/* Nothing to read: the file only takes words. */
+	fd = open(MS_DEBUGFS "/mark", O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, read(fd, &byte, 1));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 }
 
 /* hooks_page=N at run time: the probes are detached, nothing moves. */
@@ -288,7 +331,7 @@ TEST_F(helper, param_switches_hooks_at_run_time)
 	ASSERT_TRUE(val != NULL);
 	EXPECT_EQ('N', val[0]);
 	free(val);
-	ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
+	ASSERT_EQ(0, ms_mark("alloc"));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_release"));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
@@ -299,7 +342,7 @@ TEST_F(helper, param_switches_hooks_at_run_time)
 	EXPECT_EQ(0, total);
 
 	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
-	ASSERT_EQ(0, ms_write_str(ALLOC, "mark"));
+	ASSERT_EQ(0, ms_mark("alloc"));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &a));
 	EXPECT_TRUE(a.st.on);

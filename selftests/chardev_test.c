@@ -415,7 +415,7 @@ static void one_byte_msg(struct msghdr *msg, struct iovec *iov, char *byte,
  */
 TEST(mark_writes_check_the_openers_credentials)
 {
-	const char *path = MS_DEBUGFS "/alloc";
+	const char *path = MS_DEBUGFS "/mark";
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov;
 	struct msghdr msg;
@@ -451,7 +451,7 @@ TEST(mark_writes_check_the_openers_credentials)
 	ASSERT_TRUE(cm != NULL);
 	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	/* This process has CAP_SYS_ADMIN; the file's opener had none. */
-	EXPECT_EQ(-1, write(fd, "mark\n", 5));
+	EXPECT_EQ(-1, write(fd, "alloc\n", 6));
 	EXPECT_EQ(EPERM, errno);
 	close(fd);
 	close(sv[0]);
@@ -463,7 +463,7 @@ TEST(mark_writes_check_the_openers_credentials)
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child)
-		_exit(drop_all_caps() ? 200 : write(fd, "mark\n", 5) == 5 ? 0 : errno);
+		_exit(drop_all_caps() ? 200 : write(fd, "alloc\n", 6) == 6 ? 0 : errno);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	close(fd);

@@ -765,7 +765,7 @@ TEST(mark_and_bad_writes)
 
 	EXPECT_EQ(-EINVAL, ms_write_str(PRESSURE, "marks"));
 	EXPECT_EQ(-EINVAL, ms_write_str(PRESSURE, "reset everything"));
-	ASSERT_EQ(0, ms_write_str(PRESSURE, "mark"));
+	ASSERT_EQ(0, ms_mark("pressure"));
 	t = view_text();
 	ASSERT_TRUE(t != NULL);
 	/* Right after a mark the minimum is at most the current value. */
@@ -1197,7 +1197,7 @@ TEST_F_TIMEOUT(hog, levels_enter_and_leave_by_the_watermarks, 600)
 
 	ms_oracle("/proc/zoneinfo");
 	ASSERT_EQ(0, ms_param_set("hold_ms", "1500"));
-	ASSERT_EQ(0, ms_write_str(PRESSURE, "mark"));
+	ASSERT_EQ(0, ms_mark("pressure"));
 	/*
 	 * The hold runs from the first evaluation that sees the lower level
 	 * justified: the deferrable timer must fire while the test waits, on

@@ -355,7 +355,7 @@ TEST_F(helper, fragmented_memory_stalls_agree_with_vmstat)
 	 * earlier tests left cleared.
 	 */
 	ASSERT_EQ(0, ms_boost_off(boost_factor));
-	ASSERT_EQ(0, ms_write_str(RECLAIM, "mark"));
+	ASSERT_EQ(0, ms_mark("reclaim"));
 	ASSERT_EQ(0, ms_read_alloc(ALLOC, &al));
 	fails_before = al.fails[0][STALL_ORDER];
 	alloc_reads = 0;

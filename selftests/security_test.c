@@ -2,13 +2,15 @@
 /*
  * security_test: memscope's defaults and what it shows.
  *
- *  - debugfs modes: no file is executable or writable by group or others;
- *    a file is readable by everyone only if it is on the list of files
- *    whose content is already public (below), else it is 0400 or 0600.
+ *  - debugfs modes: every view is read-only (debugfs under lockdown
+ *    refuses any file someone may write, even for reading), and only the
+ *    mark file takes writes, 0200; a view is readable by everyone only if
+ *    it is on the list of files whose content is already public (below),
+ *    else it is 0400.
  *  - /dev/memscope is 0600 root:root by default; module parameters are not
  *    writable by other users (sysfs).
  *  - Changing global state needs CAP_SYS_ADMIN: every writable debugfs
- *    file refuses a write ("mark") from uid 0 without capabilities with
+ *    file refuses a write ("all") from uid 0 without capabilities with
  *    EPERM, and accepts it with them.
  *  - No kernel pointers anywhere: every debugfs file, every field of every
  *    record and of the stats, the parameters and memscope's kernel log
@@ -357,10 +359,14 @@ TEST_F(sec, debugfs_modes)
 		EXPECT_EQ(0, st.st_gid);
 		/* Never executable, never writable by anyone but root. */
 		EXPECT_EQ(0, m & 07133) TH_LOG("%s: mode %04o", e->d_name, m);
-		if (pub) {
-			EXPECT_TRUE(m == 0444 || m == 0644) TH_LOG("%s: mode %04o", e->d_name, m);
+		if (!strcmp(e->d_name, "mark")) {
+			/* The one file that takes writes, and shows nothing. */
+			EXPECT_EQ(0200, m);
+		} else if (pub) {
+			EXPECT_EQ(0444, m) TH_LOG("%s: mode %04o", e->d_name, m);
 		} else {
-			EXPECT_TRUE(m == 0400 || m == 0600)
+			/* A view: read-only, so lockdown does not take it away. */
+			EXPECT_EQ(0400, m)
 				TH_LOG("%s: mode %04o, but it is not on the list of public files",
 				       e->d_name, m);
 		}
@@ -421,7 +427,7 @@ TEST_F(sec, device_and_parameters_are_root_only)
 	closedir(d);
 }
 
-/* In a child: uid 0 without capabilities writes "mark"; its errno or 0. */
+/* In a child: uid 0 without capabilities writes "all"; its errno or 0. */
 static int write_without_caps(const char *path)
 {
 	pid_t pid = fork();
@@ -435,7 +441,7 @@ static int write_without_caps(const char *path)
 		fd = open(path, O_WRONLY);
 		if (fd < 0)
 			_exit(100 + errno);
-		_exit(write(fd, "mark\n", 5) == 5 ? 0 : errno);
+		_exit(write(fd, "all\n", 4) == 4 ? 0 : errno);
 	}
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 201;
@@ -462,10 +468,12 @@ TEST_F(sec, writes_need_cap_sys_admin)
 		EXPECT_EQ(EPERM, write_without_caps(path))
 			TH_LOG("%s: a write without CAP_SYS_ADMIN was not refused with EPERM", path);
 		/* With it, the same write is taken. */
-		EXPECT_EQ(0, ms_write_str(path, "mark\n")) TH_LOG("%s", path);
+		EXPECT_EQ(0, ms_write_str(path, "all\n")) TH_LOG("%s", path);
 	}
 	closedir(d);
 	TH_LOG("%d writable file(s)", n);
+	/* The mark file is the one: a view takes no writes. */
+	EXPECT_EQ(1, n);
 }
 
 static void scan_text(struct __test_metadata *_metadata, const char *name,
@@ -604,12 +612,12 @@ TEST_F(sec, no_kernel_pointers_anywhere)
 }
 
 /*
- * The views memscope's lockdown line names ("...unavailable: a b c; the
+ * The files memscope's lockdown line names ("...unavailable: a b c; the
  * read-only views ..."), the last such line of @log, copied into @out with
  * a space on each side of every name; false if there is no such line.
  */
 #define LOCKDOWN_LINE "memscope: kernel lockdown: debugfs refuses writable files, " \
-	"so these views are unavailable:"
+	"so these files are unavailable:"
 
 static bool lockdown_views(const char *log, char *out, size_t len)
 {

@@ -118,8 +118,11 @@ TEST(slab_view_parses)
 
 FIXTURE(helper) {
 	bool loaded_here;
-	/* The helper's control file and the view, held open (ms_fd_view()). */
-	int ctl, view;
+	/*
+	 * The helper's control file, the view and memscope's mark file, held
+	 * open (ms_fd_view()).
+	 */
+	int ctl, view, mark;
 };
 
 FIXTURE_SETUP(helper)
@@ -129,6 +132,7 @@ FIXTURE_SETUP(helper)
 
 	self->ctl = -1;
 	self->view = -1;
+	self->mark = -1;
 	ret = ms_load_helper(&self->loaded_here);
 	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", MS_HELPER_KO, strerror(-ret));
 	ASSERT_EQ(0, ms_pin_one_cpu());
@@ -139,14 +143,18 @@ FIXTURE_SETUP(helper)
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	self->ctl = open(MS_HELPER_CTL, O_RDWR);
 	ASSERT_LE(0, self->ctl);
-	self->view = open(SLAB, O_RDWR);
+	self->view = open(SLAB, O_RDONLY);
 	ASSERT_LE(0, self->view);
+	self->mark = open(MS_DEBUGFS "/mark", O_WRONLY);
+	ASSERT_LE(0, self->mark);
 }
 
 FIXTURE_TEARDOWN(helper)
 {
 	if (self->view >= 0)
 		close(self->view);
+	if (self->mark >= 0)
+		close(self->mark);
 	if (self->ctl >= 0)
 		close(self->ctl);
 	ms_write_str(MS_HELPER_CTL, "hk_cache_destroy");
@@ -202,7 +210,7 @@ TEST_F(helper, cache_objects_are_counted)
 
 	read_view(_metadata);
 	ASSERT_TRUE(s.have_names) TH_LOG("memscope built without cache names");
-	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_mark("slab"));
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
@@ -280,7 +288,7 @@ TEST_F(helper, kmalloc_class_is_counted)
 			continue;	/* offline */
 		pinned++;
 		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
-			ASSERT_EQ(0, ms_fd_write(self->view, "mark"));
+			ASSERT_EQ(0, ms_fd_write(self->mark, "slab"));
 			ASSERT_EQ(0, ms_fd_write(self->ctl, cmd));
 			ASSERT_EQ(0, ms_read_slab(ms_fd_view(self->view), &s));
 			k = ms_slab_kclass_find(&s, cls);
@@ -325,7 +333,7 @@ TEST_F(helper, param_switches_hooks_at_run_time)
 	ASSERT_TRUE(s.have_names) TH_LOG("memscope built without cache names");
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
 	ASSERT_EQ(0, ms_write_str(PARAM, "N"));
-	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_mark("slab"));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	ms_oracle("memscope_test known allocations");
@@ -335,7 +343,7 @@ TEST_F(helper, param_switches_hooks_at_run_time)
 
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_cache_free"));
 	ASSERT_EQ(0, ms_write_str(PARAM, "Y"));
-	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_mark("slab"));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	EXPECT_TRUE(s.st.on);
@@ -358,7 +366,7 @@ TEST_F(helper, destroyed_cache_stays_readable)
 	read_view(_metadata);
 	ASSERT_TRUE(s.have_names) TH_LOG("memscope built without cache names");
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
-	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_mark("slab"));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, "hk_cache_destroy"));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
@@ -369,7 +377,7 @@ TEST_F(helper, destroyed_cache_stays_readable)
 	snprintf(cmd, sizeof(cmd), "hk_cache_create %s %d", CACHE, OBJSIZE);
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	snprintf(cmd, sizeof(cmd), "hk_cache_alloc %d", NOBJS);
-	ASSERT_EQ(0, ms_write_str(SLAB, "mark"));
+	ASSERT_EQ(0, ms_mark("slab"));
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	ASSERT_EQ(0, ms_read_slab(SLAB, &s));
 	/* Same address or not, the new cache's objects are seen. */

@@ -51,6 +51,11 @@ char *ms_slurp(const char *path)
 	return buf;
 }
 
+int ms_mark(const char *view)
+{
+	return ms_write_str(MS_DEBUGFS "/mark", view);
+}
+
 int ms_write_str(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY);

@@ -63,6 +63,11 @@ int ms_ref_fragindex(const unsigned long *blocks, int norders, int order);
 /* Small helpers for tests. */
 char *ms_slurp(const char *path);
 int ms_write_str(const char *path, const char *s);
+/*
+ * Sets the mark of VIEW ("alloc", "reclaim", "slab", "pressure" or "all")
+ * through memscope's write-only mark file: 0 or -errno.
+ */
+int ms_mark(const char *view);
 bool ms_module_loaded(const char *name);
 int ms_load_module(const char *path);
 int ms_unload_module(const char *name);
