@@ -100,11 +100,15 @@ static bool exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
-/* Every regular file of memscope's debugfs directory; count or -1. */
+/*
+ * Every view of memscope's debugfs directory: each regular file with a
+ * read bit (not the write-only mark file); count or -1.
+ */
 static int list_views(char views[][300], int max)
 {
 	DIR *d = opendir(MS_DEBUGFS);
 	struct dirent *e;
+	struct stat st;
 	int n = 0;
 
 	if (!d)
@@ -112,7 +116,9 @@ static int list_views(char views[][300], int max)
 	while ((e = readdir(d)) && n < max) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(views[n++], 300, "%s/%s", MS_DEBUGFS, e->d_name);
+		snprintf(views[n], 300, "%s/%s", MS_DEBUGFS, e->d_name);
+		if (!stat(views[n], &st) && S_ISREG(st.st_mode) && (st.st_mode & 0444))
+			n++;
 	}
 	closedir(d);
 	return n;
