@@ -881,6 +881,14 @@ FIXTURE(zhog) {
 static long long zhog_margin = 64;
 #define ZHOG_MARGIN zhog_margin
 
+/*
+ * Pages the zone may gain by itself between a record and a later
+ * /proc/zoneinfo reading: none, except under generic KASAN, whose
+ * quarantine bursts go on for seconds: x86_64-debug's DMA32 gained 258
+ * pages in the 2 s after a record (2026-12-07), so twice the margin.
+ */
+static long long zhog_drift;
+
 FIXTURE_SETUP(zhog)
 {
 	static struct ms_zoneinfo zi[16];
@@ -893,9 +901,12 @@ FIXTURE_SETUP(zhog)
 		if (zi[i].node == self->node && !strcmp(zi[i].name, self->zone) &&
 		    (long long)(2 * zi[i].pcp_batch * zi[i].pcp_cpus) > zhog_margin)
 			zhog_margin = 2 * zi[i].pcp_batch * zi[i].pcp_cpus;
-	if (ms_kconfig("CONFIG_KASAN_GENERIC") == 'y')
+	zhog_drift = 0;
+	if (ms_kconfig("CONFIG_KASAN_GENERIC") == 'y') {
 		zhog_margin *= 4;
-	TH_LOG("%s: margin %lld pages", self->scope, zhog_margin);
+		zhog_drift = 2 * zhog_margin;
+	}
+	TH_LOG("%s: margin %lld pages, drift %lld", self->scope, zhog_margin, zhog_drift);
 }
 
 FIXTURE_TEARDOWN(zhog)
@@ -1196,8 +1207,11 @@ static int zoneinfo_usable(int node, const char *zone, long long *usable, long l
 TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
 {
 	const long long ps = sysconf(_SC_PAGESIZE);
-	/* The firing line, the re-arm line, and the band between, in pages. */
-	const long long fire = ZHOG_MARGIN, rearm = 3 * ZHOG_MARGIN;
+	/*
+	 * The firing line, the re-arm line, and the band between, in pages;
+	 * wider by twice what the zone may gain by itself (zhog_drift).
+	 */
+	const long long fire = ZHOG_MARGIN, rearm = 3 * ZHOG_MARGIN + 2 * zhog_drift;
 	struct memscope_event ev;
 	long long usable, low;
 	struct zview z;
@@ -1219,7 +1233,7 @@ TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
 	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
 	TH_LOG("fired: zoneinfo headroom %lld pages, record %lld", usable - low,
 	       (long long)ev.value / ps);
-	EXPECT_LT(usable - low, fire);
+	EXPECT_LT(usable - low, fire + zhog_drift);
 
 	/* Half-way back: above the line, below the re-arm line. Silence. */
 	snprintf(line, sizeof(line), "hog_release %lld", (fire + rearm) / 2 - ZHOG_MARGIN / 2);
@@ -1238,7 +1252,7 @@ TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, line));
 	ASSERT_EQ(0, zone_view(self->scope, &z));
 	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
-	EXPECT_LT(usable - low, fire);
+	EXPECT_LT(usable - low, fire + zhog_drift);
 	EXPECT_EQ(0, wait_record(fd, 1500));
 
 	/* All back, above the re-arm line: cleared, with the headroom now. */
