@@ -15,9 +15,7 @@
 struct ms_reclaim_totals {
 	u64 kswapd_wakes;		/* mm_vmscan_kswapd_wake */
 	u64 direct_reclaims;		/* mm_vmscan_direct_reclaim_begin */
-	u64 direct_reclaim_ns;		/* summed begin..end time */
 	u64 compact_stalls;		/* direct compaction attempts */
-	u64 compact_stall_ns;		/* summed time in them, if measured */
 	u64 lru_scanned;		/* mm_vmscan_lru_shrink_inactive */
 	u64 lru_reclaimed;
 	u64 oom_kills;			/* oom mark_victim */

@@ -491,9 +491,7 @@ void ms_reclaim_totals_fill(struct ms_reclaim_totals *t)
 		for (o = 0; o < MAX_ORDER; o++)
 			t->kswapd_wakes += READ_ONCE(c->kswapd_wakes[o]);
 		t->direct_reclaims += READ_ONCE(c->direct_reclaims);
-		t->direct_reclaim_ns += READ_ONCE(c->direct_ns);
 		t->compact_stalls += READ_ONCE(c->compact_stalls);
-		t->compact_stall_ns += READ_ONCE(c->compact_ns);
 		t->lru_scanned += READ_ONCE(c->lru_scanned);
 		t->lru_reclaimed += READ_ONCE(c->lru_reclaimed);
 		t->oom_kills += READ_ONCE(c->oom_kills);

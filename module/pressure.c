@@ -415,18 +415,20 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	ms_notify_kick();
 }
 
-static void ms_pressure_evaluate_locked(void)
+/**
+ * ms_pressure_refresh() - evaluate every zone and the system level now
+ *
+ * Called by readers of the views, by the notification engine and by the
+ * pressure timer. Takes ms_pressure.lock with interrupts off; the caller
+ * must hold no memscope lock.
+ */
+void ms_pressure_refresh(void)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&ms_pressure.lock, flags);
 	ms_pressure_evaluate(&ms_pressure, ktime_get_ns());
 	spin_unlock_irqrestore(&ms_pressure.lock, flags);
-}
-
-void ms_pressure_refresh(void)
-{
-	ms_pressure_evaluate_locked();
 }
 
 void ms_pressure_mark(void)
@@ -519,7 +521,7 @@ static void ms_pressure_rearm_sooner(void)
 
 static void ms_pressure_tick(struct timer_list *t)
 {
-	ms_pressure_evaluate_locked();
+	ms_pressure_refresh();
 	ms_pressure_arm();
 }
 

@@ -88,14 +88,12 @@ struct ms_pressure {
 	u64 max_reclaim_stall_ns;	/* longest since the last evaluation */
 	u64 max_compact_stall_ns;
 	u64 notify_stall_ns[2];		/* longest since notify last looked */
-	u64 oom_seen_ns;		/* last time an OOM kill was counted */
 	unsigned int nr_watch_orders;
 	unsigned int watch_orders[MS_MAX_WATCH_ORDERS];
 };
 
 extern struct ms_pressure ms_pressure;
 
-/* Re-evaluate now (process context); the caller holds no lock. */
 void ms_pressure_refresh(void);
 /* Reset the since-mark minimums. */
 void ms_pressure_mark(void);
