@@ -33,10 +33,6 @@
 #include "notify.h"
 #include "pressure.h"
 
-const char * const ms_level_names[MS_NR_LEVELS] = {
-	"none", "low", "medium", "critical", "oom",
-};
-
 static unsigned int period_ms = 1000;
 static unsigned int fast_period_ms = 100;
 static unsigned int window_ms = 1000;

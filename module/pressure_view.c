@@ -42,11 +42,11 @@ static void ms_show_levels(struct seq_file *m, const char *scope,
 {
 	int l;
 
-	seq_printf(m, "%-14s %-24s %s\n", scope, "level", ms_level_names[ls->level]);
+	seq_printf(m, "%-14s %-24s %s\n", scope, "level", ms_level_name(ls->level));
 	seq_printf(m, "%-14s %-24s %llu\n", scope, "level_ms", ms_ms(now - ls->entered_ns));
 	seq_printf(m, "%-14s %-24s", scope, "time_in_level_ms");
 	for (l = 0; l < MS_NR_LEVELS; l++)
-		seq_printf(m, " %s=%llu", ms_level_names[l], ms_ms(ls->time_in_ns[l]));
+		seq_printf(m, " %s=%llu", ms_level_name(l), ms_ms(ls->time_in_ns[l]));
 	seq_putc(m, '\n');
 }
 
@@ -75,7 +75,7 @@ static void ms_show_system(struct seq_file *m, const struct ms_pressure *p, u64 
 							alloc_failures[o]));
 	ms_show_levels(m, "system", &p->sys, now);
 	seq_printf(m, "%-14s %-24s %llu\n", "system", "since_load_ms", ms_ms(now - p->load_ns));
-	seq_printf(m, "%-14s %-24s %s\n", "system", "position", ms_level_names[p->sys_position]);
+	seq_printf(m, "%-14s %-24s %s\n", "system", "position", ms_level_name(p->sys_position));
 	seq_printf(m, "%-14s %-24s %lu\n", "system", "available_pages", p->available);
 	seq_printf(m, "%-14s %-24s load=%lu mark=%lu\n", "system", "lowest_available_pages",
 		   p->lowest_available, p->lowest_available_mark);
@@ -108,7 +108,6 @@ static void ms_show_zone(struct seq_file *m, const struct ms_pressure *p,
 {
 	pg_data_t *pgdat = NODE_DATA(nid);
 	struct zone *zone = &pgdat->node_zones[zid];
-	static const char * const wname[] = { "min", "low", "high" };
 	char scope[32];
 	unsigned int i;
 	int w;
@@ -129,11 +128,11 @@ static void ms_show_zone(struct seq_file *m, const struct ms_pressure *p,
 	seq_putc(m, '\n');
 	seq_printf(m, "%-14s %-24s", scope, "headroom_pages");
 	for (w = WMARK_MIN; w <= WMARK_HIGH; w++)
-		seq_printf(m, " %s=%ld", wname[w], (long)z->usable - (long)z->wmark[w]);
+		seq_printf(m, " %s=%ld", ms_wmark_name(w), (long)z->usable - (long)z->wmark[w]);
 	seq_putc(m, '\n');
 	seq_printf(m, "%-14s %-24s", scope, "headroom_pct");
 	for (w = WMARK_MIN; w <= WMARK_HIGH; w++)
-		ms_show_pct(m, wname[w], (long)z->usable - (long)z->wmark[w], z->managed);
+		ms_show_pct(m, ms_wmark_name(w), (long)z->usable - (long)z->wmark[w], z->managed);
 	seq_putc(m, '\n');
 	seq_printf(m, "%-14s %-24s load=%lu mark=%lu\n", scope, "lowest_usable_pages",
 		   z->lowest_usable, z->lowest_usable_mark);
