@@ -283,6 +283,20 @@ static int ms_parse_trigger(struct ms_toks *tk, struct memscope_trigger *trig)
 	return ret;
 }
 
+/**
+ * ms_parse_command() - parse one text command written to /dev/memscope
+ * @buf: the command, not NUL-terminated; one trailing newline is allowed
+ * @len: its length in bytes, at most MS_CMD_MAX_LEN
+ * @cmd: zeroed, then filled with the command
+ *
+ * Only the syntax and the ranges of numbers are checked here: zone names
+ * and orders are checked against the running kernel later. A pure
+ * function of its input, so the fuzz harness runs this same code.
+ *
+ * Context: any context; no lock, no allocation.
+ * Return: 0, -EINVAL for bad syntax (or @len too long), or -ERANGE for a
+ * number out of range.
+ */
 int ms_parse_command(const char *buf, size_t len, struct ms_cmd *cmd)
 {
 	struct ms_toks tk;

@@ -3,6 +3,10 @@
  * memscope: debugfs "events", the notifications of /dev/memscope for
  * humans: the most recent records queued to any subscriber, then every
  * open subscriber with its triggers and counters.
+ *
+ * Locks: ms_notify_log_copy() takes ms_log_lock alone. ms_notify_for_each()
+ * holds ms_subs_mutex while ms_show_subscriber() takes sub->lock: so
+ * ms_subs_mutex, then sub->lock, as in notify.c; never the other way.
  */
 #include <linux/debugfs.h>
 #include <linux/math64.h>
@@ -72,6 +76,15 @@ static int ms_events_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_events);
 
+/**
+ * ms_notify_view_publish() - create the debugfs "events" view
+ * @dir: memscope's debugfs directory
+ *
+ * A publish step of main.c's ms_features[]: runs once init can no longer
+ * fail.
+ *
+ * Context: process context (module init); takes no lock.
+ */
 void ms_notify_view_publish(struct dentry *dir)
 {
 	/* Shows pids and uids of subscribers: root only. */

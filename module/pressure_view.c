@@ -5,8 +5,13 @@
  * One line per scope and key: "system" or "node<N>/<zone>", then a key
  * whose name carries the unit, then a value or name=value pairs. Reading
  * evaluates first, so the values are current; the state is copied under
- * the pressure lock and printed without it. Writing "mark" resets the
- * since-mark minimums.
+ * the pressure lock and printed without it. The view is read-only:
+ * writing "pressure" to the "mark" file (marks.c) resets the since-mark
+ * minimums.
+ *
+ * Locks: ms_pressure_copy_mutex, then ms_pressure.lock (interrupts off,
+ * only for the copy); never the other way. The evaluation before it,
+ * ms_pressure_refresh(), takes ms_pressure.lock alone, with no lock held.
  */
 #include <linux/debugfs.h>
 #include <linux/math64.h>
@@ -184,6 +189,17 @@ static const struct file_operations ms_pressure_fops = {
 	.release = single_release,
 };
 
+/**
+ * ms_pressure_view_prepare() - allocate the copy the view prints from
+ *
+ * Description:
+ * Sized for ms_pressure.nr_zones, so it runs after the pressure feature's
+ * prepare step; allocated at load so that a read under memory pressure
+ * needs no allocation of a few pages.
+ *
+ * Context: process context (module init).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_pressure_view_prepare(void)
 {
 	ms_pressure_copy = kmalloc(struct_size(ms_pressure_copy, zones,
@@ -194,13 +210,29 @@ int ms_pressure_view_prepare(void)
 	return 0;
 }
 
+/**
+ * ms_pressure_view_publish() - create the debugfs "pressure" view
+ * @dir: memscope's debugfs directory
+ *
+ * Reading the view evaluates, a cost others should not make us pay: the
+ * file is 0400.
+ *
+ * Context: process context (module init); takes no lock.
+ */
 void ms_pressure_view_publish(struct dentry *dir)
 {
 	/* Reading evaluates (a cost others should not make us pay): root only. */
 	debugfs_create_file("pressure", 0400, dir, NULL, &ms_pressure_fops);
 }
 
-/* After the debugfs files are gone: no reader is left. */
+/**
+ * ms_pressure_view_exit() - free the copy the view prints from
+ *
+ * Description:
+ * After the debugfs files are gone: no reader is left.
+ *
+ * Context: process context (module exit or a failed init).
+ */
 void ms_pressure_view_exit(void)
 {
 	kfree(ms_pressure_copy);
