@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi_names.h"
 #include "notify_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,9 +42,6 @@ static void fail(const char *what)
 }
 
 #define CHECK(cond) do { if (!(cond)) fail(#cond); } while (0)
-
-static const char *const level_names[] = { "none", "low", "medium", "critical", "oom" };
-static const char *const wmark_names[] = { "min", "low", "high" };
 
 /* Appends to @out (at most @cap bytes in all); returns the new length. */
 __attribute__((format(printf, 4, 5)))
@@ -84,7 +82,7 @@ static size_t format_cmd(const struct ms_cmd *c, char *out, size_t cap)
 	switch (t->kind) {
 	case MEMSCOPE_TRIG_LEVEL:
 		CHECK(t->level >= MEMSCOPE_LEVEL_LOW && t->level <= MEMSCOPE_LEVEL_OOM);
-		len = put(out, cap, len, "level %s", level_names[t->level]);
+		len = put(out, cap, len, "level %s", ms_level_name(t->level));
 		break;
 	case MEMSCOPE_TRIG_AVAILABLE:
 		len = put(out, cap, len, "available below %llu",
@@ -92,7 +90,7 @@ static size_t format_cmd(const struct ms_cmd *c, char *out, size_t cap)
 		break;
 	case MEMSCOPE_TRIG_HEADROOM:
 		CHECK(t->level <= MEMSCOPE_WMARK_HIGH);
-		len = put(out, cap, len, "headroom %s %llu", wmark_names[t->level],
+		len = put(out, cap, len, "headroom %s %llu", ms_wmark_name(t->level),
 			  (unsigned long long)t->threshold);
 		break;
 	case MEMSCOPE_TRIG_ORDER:

@@ -53,6 +53,15 @@ static int ms_buddy_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_buddy);
 
+/**
+ * ms_buddy_publish() - create the debugfs "buddy" view
+ * @dir: memscope's debugfs directory
+ *
+ * A publish step of main.c's ms_features[]: runs once init can no longer
+ * fail.
+ *
+ * Context: process context (module init); takes no lock.
+ */
 void ms_buddy_publish(struct dentry *dir)
 {
 	/* Nothing here is more than /proc/buddyinfo (0444) already shows. */

@@ -34,7 +34,18 @@ static void ms_contig_info(const unsigned long nr_free[MAX_ORDER],
 	}
 }
 
-/* 0: every free page is usable for this order; 1000: none is. */
+/**
+ * ms_unusable_index() - the kernel's unusable free space index of an order
+ * @nr_free: free blocks per order, a snapshot of one zone
+ * @order: the allocation order asked about
+ *
+ * The share of free memory that is in blocks smaller than 2^@order pages,
+ * as mm/vmstat.c's unusable_free_index() computes it.
+ *
+ * Context: any context; a pure function of its arguments.
+ * Return: thousandths: 0 when every free page is usable for @order, 1000
+ * when none is (or nothing is free).
+ */
 int ms_unusable_index(const unsigned long nr_free[MAX_ORDER], unsigned int order)
 {
 	struct ms_contig c;
@@ -46,9 +57,18 @@ int ms_unusable_index(const unsigned long nr_free[MAX_ORDER], unsigned int order
 			 c.free_pages);
 }
 
-/*
- * -1000: an allocation of this order would succeed; otherwise towards 0
- * the failure is lack of memory, towards 1000 it is fragmentation.
+/**
+ * ms_fragmentation_index() - the kernel's fragmentation index of an order
+ * @nr_free: free blocks per order, a snapshot of one zone
+ * @order: the allocation order asked about
+ *
+ * As mm/vmstat.c's __fragmentation_index(): why an allocation of @order
+ * would fail, if it would.
+ *
+ * Context: any context; a pure function of its arguments.
+ * Return: thousandths: -1000 when an allocation of @order would succeed;
+ * otherwise towards 0 the failure is lack of memory, towards 1000 it is
+ * fragmentation; 0 when nothing is free.
  */
 int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
 			   unsigned int order)
@@ -65,9 +85,16 @@ int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
 				     c.blocks_total);
 }
 
-/*
+/**
+ * ms_seq_index() - print an index as the kernel does
+ * @m: the view being shown
+ * @index: a value of ms_unusable_index() or ms_fragmentation_index()
+ *
  * The kernel prints both indexes as %d.%03d of the value in thousandths;
- * the only negative value is -1000, so the sign survives the split.
+ * the only negative value is -1000, so the sign survives the split. The
+ * column starts with a space.
+ *
+ * Context: process context, from a seq_file show function.
  */
 void ms_seq_index(struct seq_file *m, int index)
 {

@@ -179,6 +179,20 @@ void ms_seq_secs(struct seq_file *m, u64 ns)
 	seq_printf(m, "%llu.%03u", s, (u32)(rem / NSEC_PER_MSEC));
 }
 
+/**
+ * ms_hooks_seq_status() - the first lines of a hooks view
+ * @m: the view being shown
+ * @g: the view's hook group
+ * @view: the view's name, the word that sets its mark in the "mark" file
+ * @mark_ns: ktime_get_ns() of the view's mark
+ *
+ * Prints whether @g is on, which of its tracepoints this kernel lacks or
+ * refused, and the time since load and since the mark.
+ *
+ * Context: process context, from a view's show function, which holds its
+ * own view lock (ms_alloc_lock, ms_reclaim_lock or ms_sv_lock). Takes
+ * ms_hooks_lock, so it is never called with ms_hooks_lock held.
+ */
 void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g,
 			 const char *view, u64 mark_ns)
 {
@@ -221,6 +235,20 @@ void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g,
 
 /* ---- hooks.h ---- */
 
+/**
+ * ms_hooks_reclaim_totals() - reclaim and failure totals since load
+ * @t: filled with the sum of every CPU's counters
+ *
+ * Zeros while the hooks' per-CPU data is not live (before
+ * ms_hooks_prepare() has set it up, and from the point where
+ * ms_hooks_exit() takes it away); a group switched off keeps its totals
+ * as they stood. The data is read inside an RCU read-side section, which
+ * ms_hooks_exit() waits out before freeing it.
+ *
+ * Context: any context; takes no lock. The pressure evaluation calls it
+ * with ms_pressure.lock held and interrupts off (timer, irq_work, hrtimer
+ * or process context).
+ */
 void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -231,6 +259,17 @@ void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t)
 	rcu_read_unlock();
 }
 
+/**
+ * ms_hooks_take_max_stall() - longest stalls since the previous call
+ * @reclaim_ns: set to the longest direct-reclaim stall, in ns
+ * @compact_ns: set to the longest direct-compaction stall, in ns
+ *
+ * Reads and resets every CPU's maximum: a single consumer, the pressure
+ * evaluation, drains them. Both are 0 while the hooks' data is not set up.
+ *
+ * Context: any context; takes no lock (RCU and xchg()). Called with
+ * ms_pressure.lock held and interrupts off.
+ */
 void ms_hooks_take_max_stall(u64 *reclaim_ns, u64 *compact_ns)
 {
 	*reclaim_ns = 0;
@@ -242,6 +281,15 @@ void ms_hooks_take_max_stall(u64 *reclaim_ns, u64 *compact_ns)
 	rcu_read_unlock();
 }
 
+/**
+ * ms_hooks_kswapd_awake() - whether a node's kswapd is balancing now
+ * @nid: the node
+ *
+ * Context: any context; takes no lock (RCU). Called by the pressure
+ * evaluation with ms_pressure.lock held and interrupts off.
+ * Return: true if the reclaim group is on and kswapd of @nid has passed
+ * mm_vmscan_kswapd_wake but not yet mm_vmscan_kswapd_sleep.
+ */
 bool ms_hooks_kswapd_awake(int nid)
 {
 	bool awake = false;
@@ -263,6 +311,18 @@ static void ms_hooks_free_data(void)
 	ms_page_data_free();
 }
 
+/**
+ * ms_hooks_prepare() - set up the hooks and attach the groups that are on
+ *
+ * Description:
+ * Allocates every group's per-CPU data and the views' buffers, looks the
+ * tracepoints up and attaches the probes of each group whose parameter is
+ * on. Runs after the pressure feature's prepare step, since probes poke
+ * the pressure code. On failure it undoes its own work.
+ *
+ * Context: process context (module init); may sleep. Takes ms_hooks_lock.
+ * Return: 0, or -ENOMEM.
+ */
 int ms_hooks_prepare(void)
 {
 	unsigned int i;
@@ -302,7 +362,14 @@ fail:
 	return ret;
 }
 
-/* Once init cannot fail (main.c): no file exists over a freed buffer. */
+/**
+ * ms_hooks_publish() - create the debugfs views "alloc", "reclaim", "slab"
+ * @dir: memscope's debugfs directory
+ *
+ * Runs once init cannot fail (main.c): no file exists over a freed buffer.
+ *
+ * Context: process context (module init); takes no lock.
+ */
 void ms_hooks_publish(struct dentry *dir)
 {
 	/* Marks are set through the "mark" file (marks.c): read-only views. */
@@ -312,6 +379,18 @@ void ms_hooks_publish(struct dentry *dir)
 	debugfs_create_file("slab", 0400, dir, NULL, &ms_slab_fops);
 }
 
+/**
+ * ms_hooks_exit() - detach every probe and free the hooks' data
+ *
+ * Description:
+ * Detaches the groups under ms_hooks_lock (a parameter written from then
+ * on is only recorded), waits until no probe runs and no hooks.h reader
+ * (RCU) can see the data, then frees the views' buffers and the per-CPU
+ * data. Runs after the debugfs files are gone and before the pressure
+ * feature stops.
+ *
+ * Context: process context (module exit or a failed init); sleeps.
+ */
 void ms_hooks_exit(void)
 {
 	unsigned int i;

@@ -2,12 +2,16 @@
 /*
  * memscope: debugfs "alloc", the page-allocator counters of hooks_page.c
  * per order, zone, migratetype and extfrag fallback, since load and since
- * the mark (any write to the file sets it).
+ * the mark (set through the "mark" file, marks.c; the view is read-only).
  *
  * Every data row starts with its kind (order, zone, mt, extfrag,
  * extfrag_mt) and its scope (load or mark); the "#" line before each block
  * names the columns. Buffers are allocated at load so a read allocates
  * nothing but the seq_file buffer.
+ *
+ * Locks: ms_alloc_lock, then ms_hooks_lock (ms_hooks_seq_status(), while
+ * the view is shown); never the other way. The mark takes ms_alloc_lock
+ * alone.
  */
 #include <linux/fs.h>
 #include <linux/mmzone.h>
@@ -236,6 +240,17 @@ const struct file_operations ms_alloc_fops = {
 	.release = single_release,
 };
 
+/**
+ * ms_alloc_view_init() - allocate the alloc view's buffers
+ *
+ * Description:
+ * Three struct ms_page_stats (now, mark, difference), sized once
+ * ms_page_data_init() has set the node slots; the mark starts at load.
+ * On failure what was allocated stays for ms_alloc_view_exit().
+ *
+ * Context: process context (module init, from ms_hooks_prepare()).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_alloc_view_init(void)
 {
 	size_t size = ms_page_stats_size();
@@ -250,6 +265,12 @@ int ms_alloc_view_init(void)
 	return 0;
 }
 
+/**
+ * ms_alloc_view_exit() - free the alloc view's buffers
+ *
+ * Context: process context (ms_hooks_prepare()'s failure path or
+ * ms_hooks_exit()), when the view's file does not exist.
+ */
 void ms_alloc_view_exit(void)
 {
 	kfree(ms_alloc_delta);

@@ -36,6 +36,16 @@ static struct ms_page_stats __percpu *ms_page_pcpu;
 unsigned int ms_page_nr_slots;
 bool ms_page_nodes_folded;
 
+/**
+ * ms_page_stats_size() - the size of a struct ms_page_stats
+ *
+ * Description:
+ * The struct ends in one counter slot per node and zone (ms_page_nr_slots),
+ * which ms_page_data_init() decides.
+ *
+ * Context: any context; valid once ms_page_data_init() has run.
+ * Return: its size in bytes, slots included.
+ */
 size_t ms_page_stats_size(void)
 {
 	struct ms_page_stats *p;
@@ -131,6 +141,17 @@ struct ms_hook_group ms_page_group = {
 	.want = true,
 };
 
+/**
+ * ms_page_data_init() - allocate the page group's per-CPU counters
+ *
+ * Description:
+ * Decides the node slots (folded into one when there are more node ids
+ * than MS_PAGE_MAX_NODES) and allocates the counters, before any probe of
+ * the group can run.
+ *
+ * Context: process context (module init, from ms_hooks_prepare()).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_page_data_init(void)
 {
 	unsigned int nodes = nr_node_ids;
@@ -143,13 +164,28 @@ int ms_page_data_init(void)
 	return ms_page_pcpu ? 0 : -ENOMEM;
 }
 
+/**
+ * ms_page_data_free() - free the page group's per-CPU counters
+ *
+ * Context: process context (ms_hooks_prepare()'s failure path or
+ * ms_hooks_exit()), once no probe runs and no reader can see the data.
+ */
 void ms_page_data_free(void)
 {
 	free_percpu(ms_page_pcpu);
 	ms_page_pcpu = NULL;
 }
 
-/* Every CPU's counters added up into t (ms_page_stats_size() bytes). */
+/**
+ * ms_page_sum() - every CPU's page counters added up
+ * @t: ms_page_stats_size() bytes, overwritten with the sums
+ *
+ * The counters are read while the probes bump them: each is current, the
+ * set is not one instant.
+ *
+ * Context: process context; takes no lock. The alloc view calls it with
+ * ms_alloc_lock held, which serializes the use of its buffers.
+ */
 void ms_page_sum(struct ms_page_stats *t)
 {
 	size_t n = ms_page_stats_size() / sizeof(u64);
@@ -167,7 +203,19 @@ void ms_page_sum(struct ms_page_stats *t)
 	}
 }
 
-/* hooks.h: failed allocations per order. */
+/**
+ * ms_page_sum_fails() - add every CPU's failed allocations to a total
+ * @fail: MAX_ORDER counters, failures of each order added to them
+ * @fail_kernel0: order-0 failures that could have used ms_kernel_zone,
+ *     added to it
+ *
+ * Adds, does not reset: the caller starts from zero. This is hooks.h's
+ * view of the page group, through ms_reclaim_totals_fill().
+ *
+ * Context: any context; takes no lock. Called inside the RCU read-side
+ * section of ms_hooks_reclaim_totals(), with ms_pressure.lock held and
+ * interrupts off.
+ */
 void ms_page_sum_fails(u64 *fail, u64 *fail_kernel0)
 {
 	unsigned int cpu, o;

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memscope: debugfs "reclaim", the counters of hooks_vmscan.c: kswapd,
- * direct reclaim, compaction and OOM, since load and since the mark (any
- * write to the file sets it).
+ * direct reclaim, compaction and OOM, since load and since the mark (set
+ * through the "mark" file, marks.c; the view is read-only).
  *
  * Rows: "event NAME LOAD MARK UNIT", "kswapd ORDER LOAD MARK" and
  * "stall KIND LO_US HI_US LOAD MARK"; the "#" line before each block
  * names the columns.
+ *
+ * Locks: ms_reclaim_lock, then ms_hooks_lock (ms_hooks_seq_status(),
+ * while the view is shown); never the other way. The mark takes
+ * ms_reclaim_lock alone.
  */
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -153,6 +157,16 @@ const struct file_operations ms_reclaim_fops = {
 	.release = single_release,
 };
 
+/**
+ * ms_reclaim_view_init() - allocate the reclaim view's buffers
+ *
+ * Description:
+ * The sums now and at the mark; the mark starts at load. On failure what
+ * was allocated stays for ms_reclaim_view_exit().
+ *
+ * Context: process context (module init, from ms_hooks_prepare()).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_reclaim_view_init(void)
 {
 	ms_rv_now = kzalloc(sizeof(*ms_rv_now), GFP_KERNEL);
@@ -163,6 +177,12 @@ int ms_reclaim_view_init(void)
 	return 0;
 }
 
+/**
+ * ms_reclaim_view_exit() - free the reclaim view's buffers
+ *
+ * Context: process context (ms_hooks_prepare()'s failure path or
+ * ms_hooks_exit()), when the view's file does not exist.
+ */
 void ms_reclaim_view_exit(void)
 {
 	kfree(ms_rv_mark);

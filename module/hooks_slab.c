@@ -38,6 +38,13 @@
 
 const char *const ms_slab_names_source = MS_SLAB_NAMES_SOURCE;
 
+/**
+ * ms_slab_have_names() - whether caches can be shown by name
+ *
+ * Context: any context.
+ * Return: true if this build has the kernel's private mm/slab.h
+ * (hooks_slabpriv.h), false if caches are shown as hashed pointers.
+ */
 bool ms_slab_have_names(void)
 {
 	return MS_SLAB_NAMES;
@@ -93,6 +100,14 @@ static unsigned int ms_kclass(size_t b)
 	return min_t(unsigned int, k, MS_KCLASSES - 1);
 }
 
+/**
+ * ms_kclass_bytes() - the size of a kmalloc size class
+ * @k: the class's bucket (hooks_internal.h): 2p holds 2^p bytes, 2p + 1
+ *     holds 3 * 2^(p-1) bytes
+ *
+ * Context: any context; a pure function.
+ * Return: the bytes of bucket @k; 1 for buckets 0 and 1 (1 is never used).
+ */
 size_t ms_kclass_bytes(unsigned int k)
 {
 	if (k < 2)
@@ -276,6 +291,16 @@ struct ms_hook_group ms_slab_group = {
 	.want = true,
 };
 
+/**
+ * ms_slab_data_init() - allocate the slab group's per-CPU tables
+ *
+ * Description:
+ * The counters and cache table, and the call-site table, before any probe
+ * of the group can run. On failure nothing stays allocated.
+ *
+ * Context: process context (module init, from ms_hooks_prepare()).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_slab_data_init(void)
 {
 	ms_sl = alloc_percpu(struct ms_slab_pcpu);
@@ -286,6 +311,13 @@ int ms_slab_data_init(void)
 	return -ENOMEM;
 }
 
+/**
+ * ms_slab_data_free() - free the slab group's per-CPU tables
+ *
+ * Context: process context (ms_slab_data_init()'s and ms_hooks_prepare()'s
+ * failure paths, or ms_hooks_exit()), once no probe runs and no reader
+ * can see the tables.
+ */
 void ms_slab_data_free(void)
 {
 	free_percpu(ms_st);
@@ -294,6 +326,13 @@ void ms_slab_data_free(void)
 	ms_sl = NULL;
 }
 
+/**
+ * ms_slab_sum() - every CPU's size-class, overflow and failure counters
+ * @s: overwritten with the sums
+ *
+ * Context: process context; takes no lock. The slab view calls it with
+ * ms_sv_lock held, which serializes the use of its buffers.
+ */
 void ms_slab_sum(struct ms_slab_sums *s)
 {
 	unsigned int cpu, k;
@@ -328,10 +367,21 @@ static struct ms_cache_row *ms_row_get(struct ms_cache_row *rows, unsigned int *
 	return &rows[(*n)++];
 }
 
-/*
+/**
+ * ms_slab_merge_caches() - merge every CPU's cache table into rows
+ * @rows: the reader's rows, @max of them; the first @n are in use
+ * @n: rows in use on entry
+ * @max: the size of @rows
+ * @truncated: set when a cache found no free row
+ *
  * Rows persist across reads (their mark fields too); the counts are
  * recomputed. A cache address reused by a new cache keeps the first
- * name seen for it.
+ * name seen for it. A cache entry is read only once its key is published
+ * (acquire, against ms_cache_claim()'s release).
+ *
+ * Context: process context; takes no lock. The slab view calls it with
+ * ms_sv_lock held, which makes it the only user of @rows.
+ * Return: the rows in use now, at least @n and at most @max.
  */
 unsigned int ms_slab_merge_caches(struct ms_cache_row *rows, unsigned int n,
 				  unsigned int max, bool *truncated)
@@ -372,6 +422,18 @@ unsigned int ms_slab_merge_caches(struct ms_cache_row *rows, unsigned int n,
 	return n;
 }
 
+/**
+ * ms_slab_merge_sites() - merge every CPU's call sites of this generation
+ * @rows: overwritten with one row per (site, cache or size class)
+ * @max: the size of @rows; sites beyond it are left out
+ *
+ * Only entries of the current generation count: the others were counted
+ * before the last mark (ms_slab_new_site_gen()).
+ *
+ * Context: process context; takes no lock. The slab view calls it with
+ * ms_sv_lock held.
+ * Return: the rows filled.
+ */
 unsigned int ms_slab_merge_sites(struct ms_site_row *rows, unsigned int max)
 {
 	unsigned long gen = READ_ONCE(ms_site_gen);
@@ -406,6 +468,17 @@ unsigned int ms_slab_merge_sites(struct ms_site_row *rows, unsigned int max)
 	return n;
 }
 
+/**
+ * ms_slab_new_site_gen() - start a new call-site generation: the mark
+ *
+ * Description:
+ * Every call-site entry of an older generation counts as free from now
+ * on, so the tables are emptied lazily, without touching other CPUs' data.
+ *
+ * Context: process context. The increment is not atomic: the caller must
+ * be the only writer, as the slab view's mark is under ms_sv_lock. The
+ * probes read the generation with READ_ONCE().
+ */
 void ms_slab_new_site_gen(void)
 {
 	WRITE_ONCE(ms_site_gen, ms_site_gen + 1);

@@ -2,12 +2,15 @@
 /*
  * memscope: debugfs "slab", the counters of hooks_slab.c per cache, per
  * kmalloc size class and per allocation call site, since load and since
- * the mark (any write to the file sets it).
+ * the mark (set through the "mark" file, marks.c; the view is read-only).
  *
  * Rows: "cache ...", "kmalloc ..." and "site ...", each block after a "#"
  * line naming its columns. Call sites are printed with %pS (symbol+offset)
  * and never as raw addresses: one without a symbol is shown as "?".
  * Mode 0400: call sites name kernel and module functions.
+ *
+ * Locks: ms_sv_lock, then ms_hooks_lock (ms_hooks_seq_status(), while the
+ * view is shown); never the other way. The mark takes ms_sv_lock alone.
  */
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
@@ -268,6 +271,17 @@ const struct file_operations ms_slab_fops = {
 	.release = single_release,
 };
 
+/**
+ * ms_slab_view_init() - allocate the slab view's rows and sums
+ *
+ * Description:
+ * Reader-side rows for caches and call sites and the sums now and at the
+ * mark, so that a read allocates nothing; the mark starts at load. On
+ * failure what was allocated stays for ms_slab_view_exit().
+ *
+ * Context: process context (module init, from ms_hooks_prepare()).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_slab_view_init(void)
 {
 	ms_sv_rows = kvcalloc(MS_SLAB_ROWS, sizeof(*ms_sv_rows), GFP_KERNEL);
@@ -281,6 +295,12 @@ int ms_slab_view_init(void)
 	return 0;
 }
 
+/**
+ * ms_slab_view_exit() - free the slab view's rows and sums
+ *
+ * Context: process context (ms_hooks_prepare()'s failure path or
+ * ms_hooks_exit()), when the view's file does not exist.
+ */
 void ms_slab_view_exit(void)
 {
 	kfree(ms_sv_mark);

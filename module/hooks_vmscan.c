@@ -441,6 +441,17 @@ struct ms_hook_group ms_reclaim_group = {
 	.want = true,
 };
 
+/**
+ * ms_reclaim_data_init() - allocate the reclaim group's data
+ *
+ * Description:
+ * The per-node kswapd states and the per-CPU counters and stall slots,
+ * before any probe of the group can run. On failure nothing stays
+ * allocated.
+ *
+ * Context: process context (module init, from ms_hooks_prepare()).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_reclaim_data_init(void)
 {
 	ms_kswapd_awake = kcalloc(nr_node_ids, sizeof(*ms_kswapd_awake), GFP_KERNEL);
@@ -455,6 +466,12 @@ int ms_reclaim_data_init(void)
 	return 0;
 }
 
+/**
+ * ms_reclaim_data_free() - free the reclaim group's data
+ *
+ * Context: process context (ms_hooks_prepare()'s failure path or
+ * ms_hooks_exit()), once no probe runs and no reader can see the data.
+ */
 void ms_reclaim_data_free(void)
 {
 	free_percpu(ms_rc);
@@ -463,6 +480,13 @@ void ms_reclaim_data_free(void)
 	ms_kswapd_awake = NULL;
 }
 
+/**
+ * ms_reclaim_sum() - every CPU's reclaim counters added up
+ * @t: overwritten with the sums
+ *
+ * Context: process context; takes no lock. The reclaim view calls it with
+ * ms_reclaim_lock held, which serializes the use of its buffers.
+ */
 void ms_reclaim_sum(struct ms_reclaim_stats *t)
 {
 	const size_t n = sizeof(*t) / sizeof(u64);
@@ -481,6 +505,15 @@ void ms_reclaim_sum(struct ms_reclaim_stats *t)
 	}
 }
 
+/**
+ * ms_reclaim_totals_fill() - add the hooks' totals for hooks.h
+ * @t: zeroed by the caller; every CPU's counters are added to it, the
+ *     page group's failed allocations (ms_page_sum_fails()) included
+ *
+ * Context: any context; takes no lock. Only ms_hooks_reclaim_totals()
+ * calls it, inside its RCU read-side section once the data is live; the
+ * pressure evaluation holds ms_pressure.lock with interrupts off.
+ */
 void ms_reclaim_totals_fill(struct ms_reclaim_totals *t)
 {
 	unsigned int cpu, o;
@@ -499,6 +532,17 @@ void ms_reclaim_totals_fill(struct ms_reclaim_totals *t)
 	ms_page_sum_fails(t->alloc_failures, &t->alloc_failures_kernel0);
 }
 
+/**
+ * ms_reclaim_take_max() - take the longest stalls and reset them
+ * @reclaim_ns: set to the longest direct-reclaim stall of any CPU, in ns
+ * @compact_ns: set to the longest direct-compaction stall, in ns
+ *
+ * Each CPU's maximum is swapped for 0 with xchg(), against the probes'
+ * cmpxchg() (ms_stall_max()); the values were kept in microseconds.
+ *
+ * Context: any context; takes no lock. Only ms_hooks_take_max_stall()
+ * calls it, as for ms_reclaim_totals_fill().
+ */
 void ms_reclaim_take_max(u64 *reclaim_ns, u64 *compact_ns)
 {
 	unsigned long r = 0, c = 0;
@@ -514,11 +558,29 @@ void ms_reclaim_take_max(u64 *reclaim_ns, u64 *compact_ns)
 	*compact_ns = (u64)c * NSEC_PER_USEC;
 }
 
+/**
+ * ms_reclaim_kswapd_awake() - whether a node's kswapd is balancing now
+ * @nid: the node
+ *
+ * Context: any context; takes no lock. Only ms_hooks_kswapd_awake()
+ * calls it, once the data is known to be live.
+ * Return: true between the node's mm_vmscan_kswapd_wake and
+ * mm_vmscan_kswapd_sleep; false for a node id out of range.
+ */
 bool ms_reclaim_kswapd_awake(int nid)
 {
 	return (unsigned int)nid < nr_node_ids && READ_ONCE(ms_kswapd_awake[nid]);
 }
 
+/**
+ * ms_seq_kswapd_awake() - print the nodes whose kswapd is awake now
+ * @m: the reclaim view being shown
+ *
+ * Prints a list such as "0,1", or "none".
+ *
+ * Context: process context; takes no lock. The reclaim view calls it with
+ * ms_reclaim_lock held; the data outlives the view's file.
+ */
 void ms_seq_kswapd_awake(struct seq_file *m)
 {
 	unsigned int nid, n = 0;

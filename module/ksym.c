@@ -131,6 +131,18 @@ static void ms_compare_sources(void)
 	}
 }
 
+/**
+ * ms_ksym_init() - find the symbol sources the ksyms parameter allows
+ *
+ * Description:
+ * Obtains kallsyms_lookup_name() through a kprobe and checks the
+ * System.map table against exported symbols; when both are usable,
+ * compares them. Never fails: a source that is not usable records why,
+ * for ms_ksym_describe().
+ *
+ * Context: process context (module init, from ms_reserved_prepare());
+ * may sleep (register_kprobe()). Call once, before ms_ksym().
+ */
 void ms_ksym_init(void)
 {
 	bool want_k = !strcmp(ksyms, "auto") || !strcmp(ksyms, "kallsyms");
@@ -148,6 +160,16 @@ void ms_ksym_init(void)
 		ms_compare_sources();
 }
 
+/**
+ * ms_ksym() - the runtime address of a kernel symbol
+ * @name: the symbol
+ *
+ * kallsyms first, then the System.map table moved by the KASLR offset.
+ *
+ * Context: process context (module init and the reserved view's reads);
+ * takes no memscope lock.
+ * Return: the address, or 0 when no trusted source knows @name.
+ */
 unsigned long ms_ksym(const char *name)
 {
 	unsigned long addr = 0;
@@ -162,6 +184,14 @@ unsigned long ms_ksym(const char *name)
 	return addr;
 }
 
+/**
+ * ms_ksym_describe() - print which symbol sources are in use and why
+ * @m: the reserved view being shown
+ *
+ * Prints "# symbols: ..." comment lines.
+ *
+ * Context: process context; takes no lock.
+ */
 void ms_ksym_describe(struct seq_file *m)
 {
 	if (ms_lookup_name)

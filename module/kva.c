@@ -101,6 +101,12 @@ static phys_addr_t ms_walk(pgd_t *pgdir, unsigned long va, unsigned long *span)
 static unsigned long text, end;
 static struct mm_struct *init;
 
+/**
+ * ms_kva_init() - resolve what the lookups need: _text, _end and init_mm
+ *
+ * Context: process context (module init, from ms_reserved_prepare()),
+ * after ms_ksym_init().
+ */
 void ms_kva_init(void)
 {
 	text = ms_ksym("_text");
@@ -108,6 +114,22 @@ void ms_kva_init(void)
 	init = (struct mm_struct *)ms_ksym("init_mm");
 }
 
+/**
+ * ms_kva_to_phys() - the physical address behind a kernel virtual address
+ * @va: the address
+ * @span: set to the bytes from @va to the end of its mapping; ULONG_MAX
+ *     in the linear map, which converts linearly throughout, and when
+ *     there is no mapping
+ *
+ * Kernel image and linear map convert directly; any other address is
+ * looked up in init_mm's page tables, read without a lock: every entry is
+ * read with copy_from_kernel_nofault(), so a table freed meanwhile gives
+ * MS_NO_PHYS or a stale answer, never a fault.
+ *
+ * Context: process context; takes no lock.
+ * Return: the physical address, or MS_NO_PHYS when @va is not mapped (or
+ * init_mm is not resolvable).
+ */
 phys_addr_t ms_kva_to_phys(unsigned long va, unsigned long *span)
 {
 	*span = ULONG_MAX;
@@ -209,10 +231,18 @@ static void ms_walk_p4d(pgd_t *pgd, pgd_t *pgdv, unsigned long va,
 	} while (va != end);
 }
 
-/*
+/**
+ * ms_kva_walk_tables() - call w->fn for each page of init_mm's page tables
+ * @w: the walk; w->fn is called with the physical address of each table
+ *     page, once per run of entries in it; w->unreadable counts entries
+ *     whose read faulted (skipped)
+ *
  * The kernel half, from the linear map up: init_mm has no user mappings,
  * and below PAGE_OFFSET there are only modules (ARM) or holes (x86), none
- * mapped during boot.
+ * mapped during boot. The tables are read without a lock, as in
+ * ms_kva_to_phys(). Does nothing when init_mm is not resolvable.
+ *
+ * Context: process context; may sleep (cond_resched()).
  */
 void ms_kva_walk_tables(struct ms_table_walk *w)
 {

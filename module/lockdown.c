@@ -25,6 +25,17 @@
 
 #include "memscope.h"
 
+/**
+ * ms_lockdown_publish() - under kernel lockdown, name the files it hides
+ * @dir: memscope's debugfs directory
+ *
+ * Logs one line listing the writable files of @dir, which debugfs refuses
+ * to open under lockdown; does nothing when debugfs is not locked down.
+ * The last publish step of main.c's ms_features[], so every file exists.
+ *
+ * Context: process context (module init). Takes @dir's d_lock to walk
+ * its children.
+ */
 void ms_lockdown_publish(struct dentry *dir)
 {
 	char lost[128] = "";

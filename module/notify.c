@@ -17,6 +17,17 @@
  * delays and merges records, never drops them: an event record held back
  * counts every occurrence until it goes out. A full queue drops its
  * oldest record and counts it; the next record read carries the count.
+ *
+ * Locks, outermost first: ms_subs_mutex (the list of subscribers), then
+ * sub->lock (one subscriber's triggers and queue, interrupts off), then
+ * ms_log_lock (the events log: ms_queue_event() logs each record it
+ * queues); never the other way. notify_dev.c takes ms_open_mutex before
+ * ms_subs_mutex (ms_subscriber_new()) and sub->read_mutex before
+ * sub->lock (peek and consume). ms_pressure.lock is never held with any
+ * of them: the work takes it alone for its snapshot, before ms_subs_mutex,
+ * and ms_subscriber_add() evaluates (ms_pressure_refresh()) only after it
+ * has dropped sub->lock. Evaluations call ms_notify_kick() with
+ * ms_pressure.lock held; it takes no memscope lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -105,6 +116,18 @@ static struct kthread_worker *ms_notify_worker;
 static void ms_notify_workfn(struct kthread_work *work);
 static DEFINE_KTHREAD_DELAYED_WORK(ms_notify_work, ms_notify_workfn);
 
+/**
+ * ms_notify_kick() - have the notification work run soon
+ *
+ * Description:
+ * Called at the end of every pressure evaluation. Queues the kthread work
+ * at once (a pending delayed run is brought forward), and does nothing
+ * while no subscriber exists.
+ *
+ * Context: any context (timer, irq_work, hard hrtimer, process); called
+ * with ms_pressure.lock held and interrupts off. Takes no memscope lock,
+ * only the kthread worker's own.
+ */
 void ms_notify_kick(void)
 {
 	/* IRQ-safe; nothing to do (and nothing set up) without subscribers. */
@@ -175,6 +198,21 @@ static u64 ms_order_value(const struct ms_trigger *tr, const struct ms_snap *s)
 	return n;
 }
 
+/**
+ * ms_subscriber_add() - validate a trigger and add it to a subscriber
+ * @sub: the subscriber (an open /dev/memscope)
+ * @t: the trigger; on success its id and its defaults are filled in
+ *
+ * Looks the zone up and checks the rules without a lock, inserts under
+ * sub->lock, then evaluates the pressure at once (ms_pressure_refresh(),
+ * with no lock held) so that a condition that already holds is reported
+ * now, not at the next evaluation.
+ *
+ * Context: process context (write() or ioctl()); takes sub->lock, then,
+ * after dropping it, ms_pressure.lock.
+ * Return: 0; -EINVAL or -ERANGE from the rules, -ENOENT for an unknown
+ * zone, -ENOSPC when the subscriber has max_triggers triggers.
+ */
 int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 {
 	struct ms_trigger *tr;
@@ -201,6 +239,16 @@ int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 	return 0;
 }
 
+/**
+ * ms_subscriber_del() - remove one of a subscriber's triggers
+ * @sub: the subscriber
+ * @id: the trigger's id
+ *
+ * Records already queued for the trigger stay in the queue.
+ *
+ * Context: process context; takes sub->lock.
+ * Return: 0, or -ENOENT if @sub has no trigger @id.
+ */
 int ms_subscriber_del(struct ms_subscriber *sub, u32 id)
 {
 	unsigned long flags;
@@ -212,6 +260,14 @@ int ms_subscriber_del(struct ms_subscriber *sub, u32 id)
 	return ret;
 }
 
+/**
+ * ms_subscriber_clear() - remove every trigger and every queued record
+ * @sub: the subscriber
+ *
+ * The count of dropped records still owed to the reader goes too.
+ *
+ * Context: process context; takes sub->lock.
+ */
 void ms_subscriber_clear(struct ms_subscriber *sub)
 {
 	unsigned long flags;
@@ -225,6 +281,14 @@ void ms_subscriber_clear(struct ms_subscriber *sub)
 	spin_unlock_irqrestore(&sub->lock, flags);
 }
 
+/**
+ * ms_subscriber_set_interval() - set a subscriber's minimum interval
+ * @sub: the subscriber
+ * @ns: the least time between two records queued, in ns (0: none)
+ *
+ * Context: process context; takes sub->lock.
+ * Return: 0, or -ERANGE above MS_INTERVAL_MAX_NS.
+ */
 int ms_subscriber_set_interval(struct ms_subscriber *sub, u64 ns)
 {
 	int ret = ms_rules_check_interval(ns);
@@ -238,6 +302,19 @@ int ms_subscriber_set_interval(struct ms_subscriber *sub, u64 ns)
 	return 0;
 }
 
+/**
+ * ms_subscriber_peek() - copy a subscriber's oldest record, leaving it
+ * @sub: the subscriber
+ * @ev: the copy, its dropped field set to the drops not yet reported
+ *
+ * The reader consumes the record with ms_subscriber_consume() once it has
+ * reached user space, so a read() into a bad buffer loses nothing.
+ *
+ * Context: process context (read()); the caller holds sub->read_mutex,
+ * so that no other reader takes the same record between peek and
+ * consume. Takes sub->lock.
+ * Return: true if a record was copied, false if the queue is empty.
+ */
 bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev)
 {
 	unsigned long flags;
@@ -253,6 +330,18 @@ bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev)
 	return got;
 }
 
+/**
+ * ms_subscriber_consume() - remove the record ms_subscriber_peek() copied
+ * @sub: the subscriber
+ * @ev: the copy
+ *
+ * Does nothing if the record is no longer the oldest (a full queue
+ * dropped it, or the queue was cleared, meanwhile). Otherwise it goes,
+ * and the drops that @ev reported are no longer owed.
+ *
+ * Context: process context (read()), sub->read_mutex held as for
+ * ms_subscriber_peek(). Takes sub->lock.
+ */
 void ms_subscriber_consume(struct ms_subscriber *sub, const struct memscope_event *ev)
 {
 	unsigned long flags;
@@ -284,6 +373,15 @@ static void ms_log_event(const struct ms_subscriber *sub, const struct memscope_
 	spin_unlock_irqrestore(&ms_log_lock, flags);
 }
 
+/**
+ * ms_notify_log_copy() - copy the recent records of every subscriber
+ * @out: MS_EVENT_LOG_LEN entries, filled oldest first
+ * @n: set to the entries filled
+ * @total: set to the records queued since load
+ *
+ * Context: process context (the events view); takes ms_log_lock with
+ * interrupts off, alone.
+ */
 void ms_notify_log_copy(struct ms_event_log_entry *out, unsigned int *n, u64 *total)
 {
 	unsigned long flags;
@@ -599,6 +697,18 @@ static void ms_notify_workfn(struct kthread_work *work)
 	}
 }
 
+/**
+ * ms_subscriber_new() - a new subscriber, with no trigger
+ *
+ * Description:
+ * Its trigger table and queue are sized by the max_triggers and
+ * queue_len parameters now, charged to the opener's memory cgroup. It is
+ * on the list of subscribers, and so seen by the work, when this returns.
+ *
+ * Context: process context (open()); may sleep. notify_dev.c calls it
+ * with ms_open_mutex held; takes ms_subs_mutex.
+ * Return: the subscriber, or NULL when out of memory.
+ */
 struct ms_subscriber *ms_subscriber_new(void)
 {
 	struct ms_subscriber *sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
@@ -634,6 +744,16 @@ struct ms_subscriber *ms_subscriber_new(void)
 	return sub;
 }
 
+/**
+ * ms_subscriber_free() - take a subscriber off the list and free it
+ * @sub: a subscriber of ms_subscriber_new()
+ *
+ * Once it is off the list (under ms_subs_mutex) neither the work nor the
+ * events view can reach it.
+ *
+ * Context: process context (release()), no memscope lock held; takes
+ * ms_subs_mutex.
+ */
 void ms_subscriber_free(struct ms_subscriber *sub)
 {
 	mutex_lock(&ms_subs_mutex);
@@ -646,6 +766,14 @@ void ms_subscriber_free(struct ms_subscriber *sub)
 	kfree(sub);
 }
 
+/**
+ * ms_notify_for_each() - call a function for every subscriber
+ * @fn: called once per subscriber, with ms_subs_mutex held: it may take
+ *     sub->lock but neither ms_subs_mutex nor ms_open_mutex
+ * @arg: passed to @fn
+ *
+ * Context: process context (the events view); takes ms_subs_mutex.
+ */
 void ms_notify_for_each(void (*fn)(struct ms_subscriber *sub, void *arg), void *arg)
 {
 	struct ms_subscriber *sub;
@@ -656,6 +784,17 @@ void ms_notify_for_each(void (*fn)(struct ms_subscriber *sub, void *arg), void *
 	mutex_unlock(&ms_subs_mutex);
 }
 
+/**
+ * ms_notify_prepare() - start the notification worker
+ *
+ * Description:
+ * Allocates the snapshot's zones (after the pressure feature's prepare
+ * step, which sets their number) and creates the SCHED_FIFO kthread
+ * worker.
+ *
+ * Context: process context (module init); may sleep.
+ * Return: 0, -ENOMEM, or the error of kthread_create_worker().
+ */
 int ms_notify_prepare(void)
 {
 	ms_snap.nr_zones = ms_pressure.nr_zones;
@@ -672,7 +811,17 @@ int ms_notify_prepare(void)
 	return 0;
 }
 
-/* After the device is gone: no subscriber is left to kick the work. */
+/**
+ * ms_notify_exit() - stop the notification worker
+ *
+ * Description:
+ * Runs after the device is gone: no subscriber is left, so the
+ * evaluations that still run (the pressure feature stops later) no longer
+ * kick the work.
+ *
+ * Context: process context (module exit or a failed init); sleeps until
+ * the work has finished.
+ */
 void ms_notify_exit(void)
 {
 	kthread_cancel_delayed_work_sync(&ms_notify_work);

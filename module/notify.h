@@ -21,8 +21,10 @@
 
 /*
  * Lock nesting: read_mutex (one reader of the file at a time, held across
- * peek, copy_to_user and consume) is taken before lock; lock is taken
- * alone everywhere else.
+ * peek, copy_to_user and consume) is taken before lock. ms_subs_mutex is
+ * taken before lock too (the notification work, the events view), and
+ * ms_log_lock nests inside lock (each record queued is logged); notify.c's
+ * top comment gives the whole order.
  */
 struct ms_subscriber {
 	struct list_head node;		/* on ms_subscribers, under ms_subs_mutex */

@@ -4,6 +4,14 @@
  * with its own triggers and record queue (notify.c); this file only moves
  * commands in and records out. Documentation/ABI/testing/dev-memscope
  * describes the interface.
+ *
+ * Locks: ms_open_mutex, then ms_subs_mutex (open() calls
+ * ms_subscriber_new() with it held; release() drops it before
+ * ms_subscriber_free()). sub->read_mutex, then sub->lock (read(): peek and
+ * consume). Never the other way. sub->lock is otherwise taken alone (the
+ * stats ioctl, the ms_subscriber_*() calls of write() and ioctl()), and
+ * ms_subscriber_add() takes ms_pressure.lock only after dropping it. The
+ * inode lock of the /dev/memscope node is taken alone, at registration.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -388,6 +396,16 @@ static void ms_dev_chown(void)
 		pr_warn("dev_uid/dev_gid: changing /dev/memscope failed (%d)\n", ret);
 }
 
+/**
+ * ms_notify_dev_prepare() - check the dev_mode parameter
+ *
+ * Description:
+ * Registers nothing: the device appears in ms_notify_dev_register(), the
+ * last step of init that may fail.
+ *
+ * Context: process context (module init).
+ * Return: 0, or -EINVAL when dev_mode has bits beyond 0777.
+ */
 int ms_notify_dev_prepare(void)
 {
 	if (dev_mode & ~0777) {
@@ -398,6 +416,18 @@ int ms_notify_dev_prepare(void)
 	return 0;
 }
 
+/**
+ * ms_notify_dev_register() - make /dev/memscope appear
+ *
+ * Description:
+ * misc_register(), then, when dev_uid or dev_gid is set, a new owner for
+ * the devtmpfs node (a failure there is logged, not returned). From here
+ * on the device can be opened: main.c calls it after every prepare step.
+ *
+ * Context: process context (module init); may sleep. Takes the inode lock
+ * of the /dev/memscope node when it changes the owner.
+ * Return: 0, or the error of misc_register().
+ */
 int ms_notify_dev_register(void)
 {
 	int ret;
@@ -409,7 +439,15 @@ int ms_notify_dev_register(void)
 	return 0;
 }
 
-/* Open files hold a module reference: none is left when this runs. */
+/**
+ * ms_notify_dev_exit() - remove /dev/memscope
+ *
+ * Description:
+ * Open files hold a module reference: none is left when this runs, at
+ * module exit before any feature stops.
+ *
+ * Context: process context (module exit); may sleep.
+ */
 void ms_notify_dev_exit(void)
 {
 	misc_deregister(&ms_miscdev);

@@ -25,9 +25,9 @@
 #else
 #include <errno.h>
 #include <string.h>
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
+#include "abi_names.h"
 #include "notify_parse.h"
 
 #define MS_MAX_TOKENS 12
@@ -189,18 +189,28 @@ static int ms_below_above(struct ms_toks *tk, const struct ms_unit *units,
 	return 0;
 }
 
-static int ms_level_name(const struct ms_tok *t, __u32 *level)
+/* A level a trigger can ask for: any but "none", which is always true. */
+static int ms_trigger_level(const struct ms_tok *t, __u32 *level)
 {
-	static const char * const names[] = { "none", "low", "medium", "critical", "oom" };
-	unsigned int i;
+	int l = t ? ms_level_lookup(t->s, t->len) : -1;
 
-	for (i = 1; t && i < ARRAY_SIZE(names); i++) {
-		if (ms_is(t, names[i])) {
-			*level = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (l <= MEMSCOPE_LEVEL_NONE)
+		return -EINVAL;
+	*level = l;
+	return 0;
+}
+
+/* Takes the next token if it names a watermark; low if it does not. */
+static __u32 ms_accept_wmark(struct ms_toks *tk)
+{
+	int w = -1;
+
+	if (tk->pos < tk->n)
+		w = ms_wmark_lookup(tk->t[tk->pos].s, tk->t[tk->pos].len);
+	if (w < 0)
+		return MEMSCOPE_WMARK_LOW;
+	tk->pos++;
+	return w;
 }
 
 static int ms_parse_trigger(struct ms_toks *tk, struct memscope_trigger *trig)
@@ -226,7 +236,7 @@ static int ms_parse_trigger(struct ms_toks *tk, struct memscope_trigger *trig)
 
 	if (ms_accept(tk, "level")) {
 		trig->kind = MEMSCOPE_TRIG_LEVEL;
-		ret = ms_level_name(ms_next(tk), &trig->level);
+		ret = ms_trigger_level(ms_next(tk), &trig->level);
 	} else if (ms_accept(tk, "available")) {
 		trig->kind = MEMSCOPE_TRIG_AVAILABLE;
 		if (trig->flags & MEMSCOPE_TRIGF_ZONE)
@@ -236,13 +246,7 @@ static int ms_parse_trigger(struct ms_toks *tk, struct memscope_trigger *trig)
 		trig->kind = MEMSCOPE_TRIG_HEADROOM;
 		if (!(trig->flags & MEMSCOPE_TRIGF_ZONE))
 			return -EINVAL;
-		trig->level = MEMSCOPE_WMARK_LOW;
-		if (ms_accept(tk, "min"))
-			trig->level = MEMSCOPE_WMARK_MIN;
-		else if (ms_accept(tk, "high"))
-			trig->level = MEMSCOPE_WMARK_HIGH;
-		else
-			ms_accept(tk, "low");
+		trig->level = ms_accept_wmark(tk);
 		ret = ms_number(ms_next(tk), ms_sizes, &trig->threshold);
 		if (!ret && ms_accept(tk, "above")) {
 			ret = ms_number(ms_next(tk), ms_sizes, &trig->rearm);
@@ -279,6 +283,20 @@ static int ms_parse_trigger(struct ms_toks *tk, struct memscope_trigger *trig)
 	return ret;
 }
 
+/**
+ * ms_parse_command() - parse one text command written to /dev/memscope
+ * @buf: the command, not NUL-terminated; one trailing newline is allowed
+ * @len: its length in bytes, at most MS_CMD_MAX_LEN
+ * @cmd: zeroed, then filled with the command
+ *
+ * Only the syntax and the ranges of numbers are checked here: zone names
+ * and orders are checked against the running kernel later. A pure
+ * function of its input, so the fuzz harness runs this same code.
+ *
+ * Context: any context; no lock, no allocation.
+ * Return: 0, -EINVAL for bad syntax (or @len too long), or -ERANGE for a
+ * number out of range.
+ */
 int ms_parse_command(const char *buf, size_t len, struct ms_cmd *cmd)
 {
 	struct ms_toks tk;

@@ -3,6 +3,10 @@
  * memscope: debugfs "events", the notifications of /dev/memscope for
  * humans: the most recent records queued to any subscriber, then every
  * open subscriber with its triggers and counters.
+ *
+ * Locks: ms_notify_log_copy() takes ms_log_lock alone. ms_notify_for_each()
+ * holds ms_subs_mutex while ms_show_subscriber() takes sub->lock: so
+ * ms_subs_mutex, then sub->lock, as in notify.c; never the other way.
  */
 #include <linux/debugfs.h>
 #include <linux/math64.h>
@@ -12,25 +16,10 @@
 #include "notify.h"
 #include "pressure.h"
 
-static const char * const ms_kind_names[] = {
-	[MEMSCOPE_TRIG_LEVEL] = "level",
-	[MEMSCOPE_TRIG_AVAILABLE] = "available",
-	[MEMSCOPE_TRIG_HEADROOM] = "headroom",
-	[MEMSCOPE_TRIG_ORDER] = "order",
-	[MEMSCOPE_TRIG_STALL] = "stall",
-	[MEMSCOPE_TRIG_ALLOC_FAIL] = "alloc_fail",
-	[MEMSCOPE_TRIG_OOM] = "oom",
-};
-
-static const char *ms_kind_name(u32 kind)
+/* A number a record or trigger should never carry shows as "?". */
+static const char *ms_shown(const char *word)
 {
-	return kind < ARRAY_SIZE(ms_kind_names) && ms_kind_names[kind] ?
-	       ms_kind_names[kind] : "?";
-}
-
-static const char *ms_level_name(u32 level)
-{
-	return level < MS_NR_LEVELS ? ms_level_names[level] : "?";
+	return word ? word : "?";
 }
 
 static void ms_show_subscriber(struct ms_subscriber *sub, void *arg)
@@ -48,7 +37,7 @@ static void ms_show_subscriber(struct ms_subscriber *sub, void *arg)
 		const struct ms_trigger *tr = &sub->triggers[i];
 
 		seq_printf(m, "  trigger %u %s zone %s level %u order %u threshold %llu rearm %llu fired %s records %llu\n",
-			   tr->t.id, ms_kind_name(tr->t.kind),
+			   tr->t.id, ms_shown(ms_kind_name(tr->t.kind)),
 			   tr->zone_slot >= 0 ? tr->t.zone : "-", tr->t.level, tr->t.order,
 			   tr->t.threshold, tr->t.rearm, tr->fired ? "yes" : "no",
 			   tr->fired_total);
@@ -75,10 +64,10 @@ static int ms_events_show(struct seq_file *m, void *unused)
 
 		seq_printf(m, "  %-14llu %4u %7d %4u %-10s %-8s %-8s %-8s %-10s %20llu\n",
 			   div_u64(ev->timestamp_ns, NSEC_PER_MSEC), log[i].sub_id, log[i].pid,
-			   ev->trigger_id, ms_kind_name(ev->kind),
-			   ev->reason == MEMSCOPE_REASON_CLEARED ? "cleared" : "fired",
-			   ms_level_name(ev->level), ev->zone[0] ? ev->zone : "-",
-			   ms_level_name(ev->zone_level), ev->value);
+			   ev->trigger_id, ms_shown(ms_kind_name(ev->kind)),
+			   ms_shown(ms_reason_name(ev->reason)),
+			   ms_shown(ms_level_name(ev->level)), ev->zone[0] ? ev->zone : "-",
+			   ms_shown(ms_level_name(ev->zone_level)), ev->value);
 	}
 	kfree(log);
 	seq_puts(m, "# open subscribers and their triggers\n");
@@ -87,6 +76,15 @@ static int ms_events_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_events);
 
+/**
+ * ms_notify_view_publish() - create the debugfs "events" view
+ * @dir: memscope's debugfs directory
+ *
+ * A publish step of main.c's ms_features[]: runs once init can no longer
+ * fail.
+ *
+ * Context: process context (module init); takes no lock.
+ */
 void ms_notify_view_publish(struct dentry *dir)
 {
 	/* Shows pids and uids of subscribers: root only. */

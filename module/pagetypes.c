@@ -94,6 +94,16 @@ static int ms_pagetypes_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_pagetypes);
 
+/**
+ * ms_pagetypes_publish() - create the debugfs "pagetypes" view
+ * @dir: memscope's debugfs directory
+ *
+ * A publish step of main.c's ms_features[]: runs once init can no longer
+ * fail. Reading the view takes each zone's zone->lock, one free list at a
+ * time.
+ *
+ * Context: process context (module init); takes no lock itself.
+ */
 void ms_pagetypes_publish(struct dentry *dir)
 {
 	/* Walks free lists under zone->lock: root only, like pagetypeinfo. */

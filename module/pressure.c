@@ -13,6 +13,14 @@
  * slow-path events (kswapd wake, direct reclaim, allocation failure, OOM
  * kill) and after each batch of pages allocated and not freed, and reading
  * the view evaluates too. One evaluation reads O(zones) counters and the hooks' per-CPU sums.
+ *
+ * Locks: ms_pressure_timer_mutex (parameter writes against load and exit)
+ * and ms_pressure.lock (the state; interrupts off, any context) are never
+ * held together. Under ms_pressure.lock an evaluation takes no other
+ * memscope lock: the hooks' sums are read under RCU, ms_notify_kick()
+ * only queues the kthread work and the timer is re-armed with
+ * timer_reduce(). So ms_pressure.lock is the innermost memscope lock;
+ * pressure_view.c takes it under ms_pressure_copy_mutex.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,10 +40,6 @@
 #include "memscope.h"
 #include "notify.h"
 #include "pressure.h"
-
-const char * const ms_level_names[MS_NR_LEVELS] = {
-	"none", "low", "medium", "critical", "oom",
-};
 
 static unsigned int period_ms = 1000;
 static unsigned int fast_period_ms = 100;
@@ -126,6 +130,17 @@ static void ms_totals_sub(struct ms_reclaim_totals *res,
 		pr[i] = pa[i] - pb[i];
 }
 
+/**
+ * ms_window_count() - a reclaim counter over the recent window
+ * @p: the pressure state, or the view's copy of it
+ * @offset: of the u64 counter in struct ms_reclaim_totals (see
+ *     ms_window_get())
+ *
+ * Context: any context; takes no lock. @p must not change meanwhile:
+ * ms_pressure.lock held, or a private copy.
+ * Return: the larger of its delta over the last complete window and over
+ * the current one so far.
+ */
 u64 ms_window_count(const struct ms_pressure *p, size_t offset)
 {
 	u64 last = *(const u64 *)((const char *)&p->win.last + offset);
@@ -134,6 +149,15 @@ u64 ms_window_count(const struct ms_pressure *p, size_t offset)
 	return max(last, now);
 }
 
+/**
+ * ms_reclaim_pressure_pct() - reclaim pressure as vmpressure defines it
+ * @scanned: pages scanned
+ * @reclaimed: pages reclaimed of them
+ *
+ * Context: any context; a pure function.
+ * Return: the share of scanned pages not reclaimed, 0..100; 0 when
+ * nothing was scanned.
+ */
 unsigned int ms_reclaim_pressure_pct(u64 scanned, u64 reclaimed)
 {
 	if (!scanned || reclaimed >= scanned)
@@ -431,6 +455,15 @@ void ms_pressure_refresh(void)
 	spin_unlock_irqrestore(&ms_pressure.lock, flags);
 }
 
+/**
+ * ms_pressure_mark() - evaluate now and restart the since-mark minimums
+ *
+ * Description:
+ * Called by the "mark" file (marks.c), which checks the writer's rights.
+ *
+ * Context: process context. Takes ms_pressure.lock with interrupts off;
+ * the caller must hold no memscope lock.
+ */
 void ms_pressure_mark(void)
 {
 	unsigned long flags;
@@ -476,6 +509,19 @@ static enum hrtimer_restart ms_pressure_hrtimer_fn(struct hrtimer *t)
 
 DEFINE_PER_CPU(unsigned int, ms_pressure_allocated);
 
+/**
+ * ms_pressure_poke() - have the pressure level re-evaluated soon
+ *
+ * Description:
+ * The probes of rare, slow-path events, and of each batch of pages
+ * allocated and not freed, call it so the level follows at once rather
+ * than at the next timer tick. It only queues the irq_work, or starts the
+ * hrtimer where an irq_work would wait for the tick; the evaluation runs
+ * there. Does nothing before the pressure state is set up or after it is
+ * gone.
+ *
+ * Context: any context, tracepoint probes included; takes no lock.
+ */
 void ms_pressure_poke(void)
 {
 	/* Before init and after exit there is nothing to evaluate. */
@@ -525,6 +571,18 @@ static void ms_pressure_tick(struct timer_list *t)
 	ms_pressure_arm();
 }
 
+/**
+ * ms_pressure_prepare() - set up the pressure state and start sampling
+ *
+ * Description:
+ * Checks the orders parameter, allocates the per-zone state, evaluates
+ * once and starts the timer. Runs before the hooks' prepare step, so a
+ * probe never pokes a pressure state that is not set up.
+ *
+ * Context: process context (module init); may sleep. Takes
+ * ms_pressure.lock, then, after dropping it, ms_pressure_timer_mutex.
+ * Return: 0, -EINVAL for an order the kernel does not have, or -ENOMEM.
+ */
 int ms_pressure_prepare(void)
 {
 	struct ms_pressure *p = &ms_pressure;
@@ -576,7 +634,17 @@ int ms_pressure_prepare(void)
 	return 0;
 }
 
-/* Called after the hooks are detached: no poke can come any more. */
+/**
+ * ms_pressure_exit() - stop sampling and free the per-zone state
+ *
+ * Description:
+ * Called after the hooks are detached: no poke can come any more. Stops
+ * the re-arming first, then waits for the irq_work, the hrtimer and the
+ * timer, so that none runs once the state is freed.
+ *
+ * Context: process context (module exit or a failed init); sleeps. Takes
+ * ms_pressure_timer_mutex, then, after dropping it, ms_pressure.lock.
+ */
 void ms_pressure_exit(void)
 {
 	struct ms_zone_pressure *zones;

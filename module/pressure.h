@@ -6,23 +6,35 @@
 #ifndef _MEMSCOPE_PRESSURE_H
 #define _MEMSCOPE_PRESSURE_H
 
+#include <linux/build_bug.h>
 #include <linux/mmzone.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "hooks.h"
+#include "abi_names.h"
 
-/* Ordered: a higher level is more pressure. Part of the record ABI too. */
+/*
+ * Ordered: a higher level is more pressure. The records carry these
+ * numbers, so they are the uapi's; abi_names.c has their words.
+ */
 enum ms_level {
-	MS_LEVEL_NONE,
-	MS_LEVEL_LOW,
-	MS_LEVEL_MEDIUM,
-	MS_LEVEL_CRITICAL,
-	MS_LEVEL_OOM,
+	MS_LEVEL_NONE = MEMSCOPE_LEVEL_NONE,
+	MS_LEVEL_LOW = MEMSCOPE_LEVEL_LOW,
+	MS_LEVEL_MEDIUM = MEMSCOPE_LEVEL_MEDIUM,
+	MS_LEVEL_CRITICAL = MEMSCOPE_LEVEL_CRITICAL,
+	MS_LEVEL_OOM = MEMSCOPE_LEVEL_OOM,
 	MS_NR_LEVELS
 };
 
-extern const char * const ms_level_names[MS_NR_LEVELS];
+static_assert(MS_NR_LEVELS == MEMSCOPE_NR_LEVELS);
+
+/*
+ * Headroom triggers and the views index the kernel's watermarks
+ * (enum zone_watermarks) with the uapi's numbers.
+ */
+static_assert(WMARK_MIN == MEMSCOPE_WMARK_MIN && WMARK_LOW == MEMSCOPE_WMARK_LOW &&
+	      WMARK_HIGH == MEMSCOPE_WMARK_HIGH);
 
 /* Up to this many orders for which order-N availability is tracked. */
 #define MS_MAX_WATCH_ORDERS 8

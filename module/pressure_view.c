@@ -5,8 +5,13 @@
  * One line per scope and key: "system" or "node<N>/<zone>", then a key
  * whose name carries the unit, then a value or name=value pairs. Reading
  * evaluates first, so the values are current; the state is copied under
- * the pressure lock and printed without it. Writing "mark" resets the
- * since-mark minimums.
+ * the pressure lock and printed without it. The view is read-only:
+ * writing "pressure" to the "mark" file (marks.c) resets the since-mark
+ * minimums.
+ *
+ * Locks: ms_pressure_copy_mutex, then ms_pressure.lock (interrupts off,
+ * only for the copy); never the other way. The evaluation before it,
+ * ms_pressure_refresh(), takes ms_pressure.lock alone, with no lock held.
  */
 #include <linux/debugfs.h>
 #include <linux/math64.h>
@@ -42,11 +47,11 @@ static void ms_show_levels(struct seq_file *m, const char *scope,
 {
 	int l;
 
-	seq_printf(m, "%-14s %-24s %s\n", scope, "level", ms_level_names[ls->level]);
+	seq_printf(m, "%-14s %-24s %s\n", scope, "level", ms_level_name(ls->level));
 	seq_printf(m, "%-14s %-24s %llu\n", scope, "level_ms", ms_ms(now - ls->entered_ns));
 	seq_printf(m, "%-14s %-24s", scope, "time_in_level_ms");
 	for (l = 0; l < MS_NR_LEVELS; l++)
-		seq_printf(m, " %s=%llu", ms_level_names[l], ms_ms(ls->time_in_ns[l]));
+		seq_printf(m, " %s=%llu", ms_level_name(l), ms_ms(ls->time_in_ns[l]));
 	seq_putc(m, '\n');
 }
 
@@ -75,7 +80,7 @@ static void ms_show_system(struct seq_file *m, const struct ms_pressure *p, u64 
 							alloc_failures[o]));
 	ms_show_levels(m, "system", &p->sys, now);
 	seq_printf(m, "%-14s %-24s %llu\n", "system", "since_load_ms", ms_ms(now - p->load_ns));
-	seq_printf(m, "%-14s %-24s %s\n", "system", "position", ms_level_names[p->sys_position]);
+	seq_printf(m, "%-14s %-24s %s\n", "system", "position", ms_level_name(p->sys_position));
 	seq_printf(m, "%-14s %-24s %lu\n", "system", "available_pages", p->available);
 	seq_printf(m, "%-14s %-24s load=%lu mark=%lu\n", "system", "lowest_available_pages",
 		   p->lowest_available, p->lowest_available_mark);
@@ -108,7 +113,6 @@ static void ms_show_zone(struct seq_file *m, const struct ms_pressure *p,
 {
 	pg_data_t *pgdat = NODE_DATA(nid);
 	struct zone *zone = &pgdat->node_zones[zid];
-	static const char * const wname[] = { "min", "low", "high" };
 	char scope[32];
 	unsigned int i;
 	int w;
@@ -129,11 +133,11 @@ static void ms_show_zone(struct seq_file *m, const struct ms_pressure *p,
 	seq_putc(m, '\n');
 	seq_printf(m, "%-14s %-24s", scope, "headroom_pages");
 	for (w = WMARK_MIN; w <= WMARK_HIGH; w++)
-		seq_printf(m, " %s=%ld", wname[w], (long)z->usable - (long)z->wmark[w]);
+		seq_printf(m, " %s=%ld", ms_wmark_name(w), (long)z->usable - (long)z->wmark[w]);
 	seq_putc(m, '\n');
 	seq_printf(m, "%-14s %-24s", scope, "headroom_pct");
 	for (w = WMARK_MIN; w <= WMARK_HIGH; w++)
-		ms_show_pct(m, wname[w], (long)z->usable - (long)z->wmark[w], z->managed);
+		ms_show_pct(m, ms_wmark_name(w), (long)z->usable - (long)z->wmark[w], z->managed);
 	seq_putc(m, '\n');
 	seq_printf(m, "%-14s %-24s load=%lu mark=%lu\n", scope, "lowest_usable_pages",
 		   z->lowest_usable, z->lowest_usable_mark);
@@ -185,6 +189,17 @@ static const struct file_operations ms_pressure_fops = {
 	.release = single_release,
 };
 
+/**
+ * ms_pressure_view_prepare() - allocate the copy the view prints from
+ *
+ * Description:
+ * Sized for ms_pressure.nr_zones, so it runs after the pressure feature's
+ * prepare step; allocated at load so that a read under memory pressure
+ * needs no allocation of a few pages.
+ *
+ * Context: process context (module init).
+ * Return: 0, or -ENOMEM.
+ */
 int ms_pressure_view_prepare(void)
 {
 	ms_pressure_copy = kmalloc(struct_size(ms_pressure_copy, zones,
@@ -195,13 +210,29 @@ int ms_pressure_view_prepare(void)
 	return 0;
 }
 
+/**
+ * ms_pressure_view_publish() - create the debugfs "pressure" view
+ * @dir: memscope's debugfs directory
+ *
+ * Reading the view evaluates, a cost others should not make us pay: the
+ * file is 0400.
+ *
+ * Context: process context (module init); takes no lock.
+ */
 void ms_pressure_view_publish(struct dentry *dir)
 {
 	/* Reading evaluates (a cost others should not make us pay): root only. */
 	debugfs_create_file("pressure", 0400, dir, NULL, &ms_pressure_fops);
 }
 
-/* After the debugfs files are gone: no reader is left. */
+/**
+ * ms_pressure_view_exit() - free the copy the view prints from
+ *
+ * Description:
+ * After the debugfs files are gone: no reader is left.
+ *
+ * Context: process context (module exit or a failed init).
+ */
 void ms_pressure_view_exit(void)
 {
 	kfree(ms_pressure_copy);

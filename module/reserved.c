@@ -324,6 +324,19 @@ static int ms_reserved_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ms_reserved);
 
+/**
+ * ms_reserved_prepare() - find the symbols and keep the boot line
+ *
+ * Description:
+ * Sets up the symbol sources (ms_ksym_init()) and the address lookups
+ * (ms_kva_init()), and reads the kernel's "Memory:" line from the printk
+ * buffer now, before a "dmesg -C" or a wrap of the buffer loses it.
+ *
+ * Context: process context (module init); may sleep. Takes
+ * ms_boot_line_lock.
+ * Return: always 0: a missing symbol or boot line only leaves "?" in the
+ * view.
+ */
 int ms_reserved_prepare(void)
 {
 	struct ms_boot_line bl;
@@ -335,6 +348,14 @@ int ms_reserved_prepare(void)
 	return 0;
 }
 
+/**
+ * ms_reserved_publish() - create the debugfs "reserved" view
+ * @dir: memscope's debugfs directory
+ *
+ * Root only: the view shows physical addresses of the kernel and its data.
+ *
+ * Context: process context (module init); takes no lock.
+ */
 void ms_reserved_publish(struct dentry *dir)
 {
 	/* Root only: physical addresses of the kernel and its data. */

@@ -36,6 +36,16 @@ static void ms_adj(unsigned long start, unsigned long end, unsigned long *size,
 		*size -= adj;
 }
 
+/**
+ * ms_kimage_get() - the kernel image's section addresses and sizes
+ * @k: filled in; k->ok is false, and k->missing names the first symbol
+ *     that could not be resolved, when the sizes are unknown
+ *
+ * The sizes are computed as mem_init_print_info() computes them for the
+ * boot line.
+ *
+ * Context: process context; takes no lock.
+ */
 void ms_kimage_get(struct ms_kimage *k)
 {
 	const char *miss = NULL;
@@ -74,9 +84,16 @@ void ms_kimage_get(struct ms_kimage *k)
 	k->init = init_data + init_code;
 }
 
-/*
+/**
+ * ms_pfn_state() - whether a page frame of RAM is reserved
+ * @pfn: the page frame
+ *
  * Pages outside RAM can have a struct page too, marked reserved (a
  * section only partly populated, holes): page_is_ram() leaves them out.
+ *
+ * Context: process context; takes no lock.
+ * Return: 1 if @pfn is RAM with PG_reserved set, 0 if RAM without it, -1
+ * if it is not RAM.
  */
 int ms_pfn_state(unsigned long pfn)
 {
@@ -90,6 +107,18 @@ int ms_pfn_state(unsigned long pfn)
 	return reserved;
 }
 
+/**
+ * ms_count_pages() - count the pages of RAM in a range, by PG_reserved
+ * @start: the range's first byte
+ * @end: the byte after it
+ * @reserved: count the reserved pages (true) or the others (false)
+ *
+ * A page the range covers only in part counts too.
+ *
+ * Context: process context; may sleep (cond_resched()).
+ * Return: the number of pages of RAM in [@start, @end) whose PG_reserved
+ * is @reserved.
+ */
 unsigned long ms_count_pages(phys_addr_t start, phys_addr_t end, bool reserved)
 {
 	unsigned long pfn, n = 0;
@@ -128,6 +157,19 @@ static void __maybe_unused ms_freed_syms(struct ms_freed *f, const char *name,
 	f->why = "its section symbols are not resolvable";
 }
 
+/**
+ * ms_freed_ranges() - the ranges the kernel frees after its boot line
+ * @k: the kernel image, as ms_kimage_get() found it
+ * @f: MS_MAX_FREED entries; each range found is described in one, with
+ *     the pages of it that are no longer PG_reserved, or why it could not
+ *     be located
+ *
+ * Init memory, the initrd, and on x86 the gaps and sections its
+ * architecture code frees.
+ *
+ * Context: process context; may sleep (cond_resched()).
+ * Return: the number of entries of @f filled.
+ */
 int ms_freed_ranges(const struct ms_kimage *k, struct ms_freed *f)
 {
 	const char *src;

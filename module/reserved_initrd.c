@@ -20,6 +20,19 @@
 #include "reserved.h"
 
 #ifdef CONFIG_X86
+/**
+ * ms_initrd_range() - where the boot loader put the initrd (x86)
+ * @start: set to its first byte, when there is one
+ * @end: set to the byte after it, rounded up to a page
+ * @src: set to where the range came from, or why it is unknown
+ *
+ * From boot_params, which the boot loader filled and which stays, and
+ * relocated_ramdisk when reserve_initrd() moved the initrd.
+ *
+ * Context: process context; takes no lock.
+ * Return: 1 with the range, 0 when no initrd was given, -1 when
+ * boot_params or relocated_ramdisk is not resolvable.
+ */
 int ms_initrd_range(phys_addr_t *start, phys_addr_t *end, const char **src)
 {
 	struct boot_params *bp = (struct boot_params *)ms_ksym("boot_params");
@@ -92,6 +105,19 @@ static bool ms_dt_initrd(phys_addr_t *start, phys_addr_t *end)
 	return ok;
 }
 
+/**
+ * ms_initrd_range() - where the boot loader put the initrd
+ * @start: set to its first byte, rounded down to a page, when there is one
+ * @end: set to the byte after it, rounded up to a page
+ * @src: set to where the range came from, or "no initrd"
+ *
+ * From an initrd= on the command line (saved_command_line, or the device
+ * tree's /chosen/bootargs when that symbol is not resolvable), else the
+ * device tree's /chosen/linux,initrd-start and -end.
+ *
+ * Context: process context; takes no lock.
+ * Return: 1 with the range, 0 when none was found (never -1 here).
+ */
 int ms_initrd_range(phys_addr_t *start, phys_addr_t *end, const char **src)
 {
 	char **cmdline = (char **)ms_ksym("saved_command_line");

@@ -70,6 +70,15 @@ static void ms_read_boot_line(struct ms_boot_line *bl)
 	kfree(line);
 }
 
+/**
+ * ms_boot_line_get() - the kernel's "Memory:" boot line, parsed
+ * @bl: a copy of the cached line; bl->found is false when it was not found
+ *
+ * Reads the printk buffer on each call until the line has been found,
+ * then keeps it (with the per-cpu allocator's line logged before it).
+ *
+ * Context: process context; may sleep. Takes ms_boot_line_lock, alone.
+ */
 void ms_boot_line_get(struct ms_boot_line *bl)
 {
 	mutex_lock(&ms_boot_line_lock);

@@ -28,6 +28,20 @@
 
 #define MS_K(pages) ((pages) << (PAGE_SHIFT - 10))
 
+/**
+ * ms_show_owner_pages() - print each owner's share of the reserved pages
+ * @m: the reserved view being shown
+ * @o: the owners and their pieces
+ * @reserved_now: pages of RAM reserved now (present minus totalram)
+ *
+ * Counts the pages still PG_reserved in each owner's pieces (a page two
+ * owners share counts for the first) and prints them with the rest as
+ * unattributed.
+ *
+ * Context: process context; may sleep (allocation, cond_resched()).
+ * Return: the pages attributed to an owner, or 0 with nothing printed
+ * when the counters cannot be allocated.
+ */
 unsigned long ms_show_owner_pages(struct seq_file *m, const struct ms_owners *o,
 				  unsigned long reserved_now)
 {
@@ -83,7 +97,17 @@ static void ms_run_end(struct seq_file *m, unsigned long start,
 		seq_printf(m, "  %pa-%pa %12lu\n", &s, &e, end - start);
 }
 
-/* Reserved pages of RAM in no owner's range, as runs of page frames. */
+/**
+ * ms_show_unattributed() - print the reserved RAM no owner's range covers
+ * @m: the reserved view being shown
+ * @o: the owners and their pieces
+ *
+ * Walks every page frame of every populated zone and prints the reserved
+ * pages of RAM outside @o's pieces as runs of page frames (the first
+ * MS_MAX_RUNS of them), then their total.
+ *
+ * Context: process context; may sleep (cond_resched()).
+ */
 void ms_show_unattributed(struct seq_file *m, const struct ms_owners *o)
 {
 	unsigned long pfn, run = 0, pages = 0, end;
@@ -125,6 +149,13 @@ void ms_show_unattributed(struct seq_file *m, const struct ms_owners *o)
 		   "unattributed_pages", pages);
 }
 
+/**
+ * ms_show_owner_ranges() - print every located piece of every owner
+ * @m: the reserved view being shown
+ * @o: the owners and their pieces
+ *
+ * Context: process context; takes no lock.
+ */
 void ms_show_owner_ranges(struct seq_file *m, const struct ms_owners *o)
 {
 	phys_addr_t last;
@@ -291,6 +322,17 @@ static void ms_region(struct seq_file *m, const struct ms_owners *o,
 	ms_count_ram_pages(mem, start, end, t);
 }
 
+/**
+ * ms_show_memblock() - print memblock.reserved region by region, by owner
+ * @m: the reserved view being shown
+ * @o: the owners and their pieces
+ *
+ * The regions are copied without a lock (memblock has none), each array
+ * read with copy_from_kernel_nofault() and the copy checked, see
+ * ms_copy_regions(); a copy that fails prints a note instead.
+ *
+ * Context: process context; may sleep (allocation).
+ */
 void ms_show_memblock(struct seq_file *m, const struct ms_owners *o)
 {
 	struct memblock *mb = (struct memblock *)ms_ksym("memblock");
@@ -327,6 +369,14 @@ out:
 	kfree(res.r);
 }
 #else
+/**
+ * ms_show_memblock() - say that memblock.reserved cannot be listed
+ * @m: the reserved view being shown
+ * @o: unused: without CONFIG_ARCH_KEEP_MEMBLOCK memblock is discarded
+ *     after boot
+ *
+ * Context: process context; takes no lock.
+ */
 void ms_show_memblock(struct seq_file *m, const struct ms_owners *o)
 {
 	seq_puts(m, "[memblock reserved]\n");

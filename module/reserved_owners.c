@@ -363,6 +363,21 @@ static void ms_own_table(struct ms_table_walk *w, phys_addr_t page)
 		ms_own(t->o, "kernel page tables", page, page + PAGE_SIZE);
 }
 
+/**
+ * ms_owners_find() - locate the owners of boot-reserved memory
+ * @o: cleared, then filled with the owners, their disjoint pieces sorted
+ *     by start, and a note for each owner that could not be looked for
+ * @k: the kernel image, as ms_kimage_get() found it
+ *
+ * Most specific first: an earlier owner keeps a range two owners claim.
+ * The kernel's page tables and image come first, then each boot-time
+ * user of memblock that left a pointer or a description behind (initrd,
+ * device tree, memmap, per-cpu areas, CMA, ...), as far as each can be
+ * located exactly.
+ *
+ * Context: process context; may sleep. Takes ms_boot_line_lock, alone
+ * (ms_boot_line_get()).
+ */
 void ms_owners_find(struct ms_owners *o, const struct ms_kimage *k)
 {
 	struct mm_struct *init = (struct mm_struct *)ms_ksym("init_mm");

@@ -24,16 +24,46 @@ static struct zone *ms_populated_from(int nid, int zid)
 	return NULL;
 }
 
+/**
+ * ms_first_zone() - the first populated zone of the online nodes
+ *
+ * Description:
+ * Starts a walk that ms_next_zone() continues, in the order of
+ * for_each_populated_zone(): nodes in order, zones from the lowest.
+ *
+ * Context: any context; takes no lock (reads NODE_DATA() only).
+ * Return: the zone, or NULL when no online node has a populated zone.
+ */
 struct zone *ms_first_zone(void)
 {
 	return ms_populated_from(first_online_node, 0);
 }
 
+/**
+ * ms_next_zone() - the populated zone after @zone in a walk
+ * @zone: a zone that ms_first_zone() or ms_next_zone() returned
+ *
+ * Context: any context; takes no lock.
+ * Return: the next populated zone of @zone's node or of a later online
+ * node, or NULL after the last one.
+ */
 struct zone *ms_next_zone(struct zone *zone)
 {
 	return ms_populated_from(zone_to_nid(zone), zone_idx(zone) + 1);
 }
 
+/**
+ * ms_zone_nr_free() - copy a zone's free block counts, order by order
+ * @zone: a populated zone
+ * @nr_free: filled with free_area[order].nr_free for every order
+ *
+ * Reads without zone->lock: a diagnostic snapshot that never makes the
+ * allocator wait, so the orders of a busy zone may not agree with each
+ * other (/proc/buddyinfo holds the lock for the same read).
+ *
+ * Context: any context; takes no lock. The pressure evaluation calls it
+ * with ms_pressure.lock held and interrupts off.
+ */
 void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER])
 {
 	unsigned int order;

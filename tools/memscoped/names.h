@@ -10,9 +10,11 @@
 
 #include <stdint.h>
 
-#define MSD_NR_LEVELS	5	/* none .. oom */
-#define MSD_NR_KINDS	8	/* 0 (unknown), LEVEL .. OOM */
-#define MSD_NR_REASONS	3	/* 0 (unknown), FIRED, CLEARED */
+#include "abi_names.h"		/* the module's words (module/abi_names.c) */
+
+#define MSD_NR_LEVELS	MEMSCOPE_NR_LEVELS	/* none .. oom */
+#define MSD_NR_KINDS	MEMSCOPE_NR_KINDS	/* 0 (unknown), LEVEL .. OOM */
+#define MSD_NR_REASONS	MEMSCOPE_NR_REASONS	/* 0 (unknown), FIRED, CLEARED */
 
 const char *msd_level_name(uint32_t level);
 const char *msd_kind_name(uint32_t kind);
