@@ -778,7 +778,7 @@ TEST_F_TIMEOUT(subs, thousand_subscribers_all_woken, 300)
 	static bool woken[N];
 	static int fd[N];
 	struct rlimit rl = { N + 64, N + 64 };
-	long long avail = 0;
+	long long avail = 0, now_avail = 0;
 	int ready = 0, ep, n, i;
 	char line[64], *t;
 
@@ -832,9 +832,14 @@ TEST_F_TIMEOUT(subs, thousand_subscribers_all_woken, 300)
 	/*
 	 * Until all are in or 30 s passed (epoll_wait returns as soon as one
 	 * is ready, so count time, not calls). Later passes wake the same
-	 * files again: count each one once.
+	 * files again: count each one once. Memory freed after the line was
+	 * drawn can keep "available" above it (versatilepb-debug at 64M, on
+	 * 2026-12-07, woke none): while nobody is woken, every 3 s the hog
+	 * takes what is still above the line, plus the margin (at most 4
+	 * times).
 	 */
-	for (long long end = now_ns() + 30000000000LL; ready < N && now_ns() < end;) {
+	for (long long end = now_ns() + 30000000000LL, more = now_ns() + 3000000000LL, takes = 0;
+	     ready < N && now_ns() < end;) {
 		n = epoll_wait(ep, ev, N, 100);
 		ASSERT_GE(n, 0);
 		for (i = 0; i < n; i++) {
@@ -843,6 +848,19 @@ TEST_F_TIMEOUT(subs, thousand_subscribers_all_woken, 300)
 				ready++;
 			}
 		}
+		if (ready || now_ns() < more || takes == 4)
+			continue;
+		t = ms_slurp(MS_DEBUGFS "/pressure");
+		ASSERT_TRUE(t != NULL);
+		ASSERT_EQ(0, ms_kv_get(t, "system", "available_pages", NULL, &now_avail));
+		free(t);
+		TH_LOG("nobody woken yet: available %lld pages, line %lld", now_avail, avail - 256);
+		if (now_avail >= avail - 256) {
+			snprintf(line, sizeof(line), "hog_take %lld kernel", now_avail - avail + 512);
+			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, line));
+		}
+		more = now_ns() + 3000000000LL;
+		takes++;
 	}
 	ms_write_str(MS_HELPER_CTL, "hog_release all");
 	TH_LOG("%d of %d subscribers were woken", ready, N);
@@ -873,27 +891,40 @@ FIXTURE(zhog) {
  * Pages above the low watermark the triggers watch; the hog goes half-way.
  * At least 64, and twice what every CPU's per-CPU list can move the zone
  * by in one refill: x86_64 at 128M with two CPUs moved it by 28 pages
- * between the hog and the record, across a 64-page line and back. Four
- * times that under generic KASAN, whose quarantine gives freed objects
- * back in bursts: x86_64-debug's zone gained 168 pages by itself between
- * two steps of a case.
+ * between the hog and the record, across a 64-page line and back.
  */
 static long long zhog_margin = 64;
 #define ZHOG_MARGIN zhog_margin
 
 /*
- * Pages the zone may gain by itself between a record and a later
- * /proc/zoneinfo reading: none, except under generic KASAN, whose
- * quarantine bursts go on for seconds: x86_64-debug's DMA32 gained 258
- * pages in the 2 s after a record (2026-12-07), so twice the margin.
+ * These cases put a zone a few dozen pages from a line and need it to
+ * stay there. A debug kernel's zones do not: kmemleak's objects and
+ * KASAN's quarantine move them by hundreds of pages within seconds
+ * (2026-12-07: x86_64-debug's DMA32 gained 258 pages in the 2 s after a
+ * record and refired a trigger; versatilepb-debug 64M's Normal lost 32
+ * between the hog and the next read, onto low). The debug kernels run
+ * every other case for their checkers; the five plain kernels of the
+ * main rows run these. (This harness runs a case's body after a SKIP in
+ * its fixture's setup, so each body asks.)
  */
-static long long zhog_drift;
+static bool zhog_zones_move(void)
+{
+	return ms_kconfig("CONFIG_DEBUG_KMEMLEAK") == 'y';
+}
+
+#define ZHOG_SKIP_IF_ZONES_MOVE() do {						\
+	if (zhog_zones_move())							\
+		SKIP(return, "kernel with kmemleak: its zones move by themselves");	\
+} while (0)
 
 FIXTURE_SETUP(zhog)
 {
 	static struct ms_zoneinfo zi[16];
-	int ret = ms_hog_prepare(&self->node, self->zone, self->boost_factor);
+	int ret;
 
+	if (zhog_zones_move())
+		return;
+	ret = ms_hog_prepare(&self->node, self->zone, self->boost_factor);
 	ASSERT_EQ(0, ret) TH_LOG("hog: %s", strerror(-ret));
 	snprintf(self->scope, sizeof(self->scope), "node%d/%s", self->node, self->zone);
 	zhog_margin = 64;
@@ -901,12 +932,7 @@ FIXTURE_SETUP(zhog)
 		if (zi[i].node == self->node && !strcmp(zi[i].name, self->zone) &&
 		    (long long)(2 * zi[i].pcp_batch * zi[i].pcp_cpus) > zhog_margin)
 			zhog_margin = 2 * zi[i].pcp_batch * zi[i].pcp_cpus;
-	zhog_drift = 0;
-	if (ms_kconfig("CONFIG_KASAN_GENERIC") == 'y') {
-		zhog_margin *= 4;
-		zhog_drift = 2 * zhog_margin;
-	}
-	TH_LOG("%s: margin %lld pages, drift %lld", self->scope, zhog_margin, zhog_drift);
+	TH_LOG("%s: margin %lld pages", self->scope, zhog_margin);
 }
 
 FIXTURE_TEARDOWN(zhog)
@@ -1073,6 +1099,7 @@ TEST_F_TIMEOUT(zhog, headroom_fires_once_per_crossing, 120)
 	char line[96];
 	int fd;
 
+	ZHOG_SKIP_IF_ZONES_MOVE();
 	ASSERT_EQ(0, zone_view(self->scope, &z));
 	ASSERT_GT(z.usable, z.high + 2 * ZHOG_MARGIN);
 	snprintf(line, sizeof(line), "zone %s node %d headroom low %lld",
@@ -1127,6 +1154,7 @@ TEST_F_TIMEOUT(zhog, order_fires_once_per_crossing, 120)
 	char line[96];
 	int fd;
 
+	ZHOG_SKIP_IF_ZONES_MOVE();
 	ASSERT_EQ(0, zone_view(self->scope, &z));
 	k = (z.low + ZHOG_MARGIN + z.unusable) / 8 + 1;
 	/*
@@ -1207,17 +1235,15 @@ static int zoneinfo_usable(int node, const char *zone, long long *usable, long l
 TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
 {
 	const long long ps = sysconf(_SC_PAGESIZE);
-	/*
-	 * The firing line, the re-arm line, and the band between, in pages;
-	 * wider by twice what the zone may gain by itself (zhog_drift).
-	 */
-	const long long fire = ZHOG_MARGIN, rearm = 3 * ZHOG_MARGIN + 2 * zhog_drift;
+	/* The firing line, the re-arm line, and the band between, in pages. */
+	const long long fire = ZHOG_MARGIN, rearm = 3 * ZHOG_MARGIN;
 	struct memscope_event ev;
 	long long usable, low;
 	struct zview z;
 	char line[128];
 	int fd;
 
+	ZHOG_SKIP_IF_ZONES_MOVE();
 	ASSERT_EQ(0, zone_view(self->scope, &z));
 	ASSERT_GT(z.usable, z.high + 2 * rearm);
 	snprintf(line, sizeof(line), "zone %s node %d headroom low %lld above %lld clear",
@@ -1233,7 +1259,7 @@ TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
 	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
 	TH_LOG("fired: zoneinfo headroom %lld pages, record %lld", usable - low,
 	       (long long)ev.value / ps);
-	EXPECT_LT(usable - low, fire + zhog_drift);
+	EXPECT_LT(usable - low, fire);
 
 	/* Half-way back: above the line, below the re-arm line. Silence. */
 	snprintf(line, sizeof(line), "hog_release %lld", (fire + rearm) / 2 - ZHOG_MARGIN / 2);
@@ -1252,7 +1278,7 @@ TEST_F_TIMEOUT(zhog, headroom_clear_and_rearm_above, 180)
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, line));
 	ASSERT_EQ(0, zone_view(self->scope, &z));
 	ASSERT_EQ(0, zoneinfo_usable(self->node, self->zone, &usable, &low));
-	EXPECT_LT(usable - low, fire + zhog_drift);
+	EXPECT_LT(usable - low, fire);
 	EXPECT_EQ(0, wait_record(fd, 1500));
 
 	/* All back, above the re-arm line: cleared, with the headroom now. */
@@ -1298,6 +1324,7 @@ TEST_F_TIMEOUT(zhog, stall_trigger_fires_on_direct_reclaim, 120)
 	int fd, r1, r2 = 0;
 	void *lazy;
 
+	ZHOG_SKIP_IF_ZONES_MOVE();
 	lazy = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(lazy != MAP_FAILED);
 	madvise(lazy, len, MADV_NOHUGEPAGE);
