@@ -1833,22 +1833,19 @@ TEST_F_TIMEOUT(oomrun, critical_read_before_the_oom_kill, 600)
 		       round, (t_med - t_low) / 1000000, (t_crit - t_med) / 1000000,
 		       (death_ns - oom_rec[i_crit].read_ns) / 1000000);
 		/*
-		 * A leak gives kswapd time to free the ballast while free
-		 * memory is below low: medium is then a state of its own,
-		 * reached in an earlier evaluation than critical. A tight-loop
-		 * runaway can cross the band from low to min (about 50 pages
-		 * on these guests) between two evaluations, which are poked
-		 * per 32 pages a CPU takes and run asynchronously: there
-		 * medium may share critical's evaluation, and only its order
-		 * and uniqueness are checked.
-		 * Without tracepoints only the timer samples, at most once a
-		 * tick (10 ms at HZ=100), and the leak takes some 50 pages a
-		 * tick: it too can cross the band between two samples (seen on
-		 * versatilepb-notracepoints 64M: 299 pages, then 238 with
-		 * kswapd failing, which is critical).
+		 * A leak usually gives kswapd time to free the ballast while
+		 * free memory is below low: medium is then a state of its own,
+		 * reached in an earlier evaluation than critical. But the band
+		 * from low to min is some 35 to 50 pages on these guests, and
+		 * evaluations are poked per 32 pages a CPU takes and run
+		 * asynchronously: a runaway, and now and then the leak too,
+		 * crosses it between two evaluations (versatilepb 32M,
+		 * 2026-12-07: 211 usable pages, then 164 with kswapd failing,
+		 * which is critical; without tracepoints only the timer
+		 * samples). Medium then shares critical's evaluation, never
+		 * comes after it; its uniqueness and order are checked above.
 		 */
-		if (sh->pause_ms && ms_kernel_has_tracepoints())
-			EXPECT_LT(t_med, t_crit);
+		EXPECT_LE(t_med, t_crit);
 		/* The headline: critical in hand before the hog was dead. */
 		EXPECT_LT(oom_rec[i_crit].read_ns, death_ns);
 		/*
