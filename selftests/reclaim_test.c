@@ -313,8 +313,9 @@ static bool kswapd_gave_up(void);
  * that starts with @key (@fmt scans two counts: succeeded, failed), and
  * give back everything the helper holds. 0, or -1 if any step failed.
  */
-static int run_and_release(const char *cmd, const char *key, const char *fmt,
-			   unsigned int *ok, unsigned int *failed)
+/* Runs a helper command and reads its "KEY OK FAILED" line back. */
+static int run_and_read(const char *cmd, const char *key, const char *fmt,
+			unsigned int *ok, unsigned int *failed)
 {
 	char *list, *line;
 	int n = 0;
@@ -326,9 +327,18 @@ static int run_and_release(const char *cmd, const char *key, const char *fmt,
 	if (line)
 		n = sscanf(line, fmt, ok, failed);
 	free(list);
+	return n == 2 ? 0 : -1;
+}
+
+/* The same, then gives back everything the helper holds. */
+static int run_and_release(const char *cmd, const char *key, const char *fmt,
+			   unsigned int *ok, unsigned int *failed)
+{
+	int ret = run_and_read(cmd, key, fmt, ok, failed);
+
 	if (ms_write_str(MS_HELPER_CTL, "hk_release"))
 		return -1;
-	return n == 2 ? 0 : -1;
+	return ret;
 }
 
 static void poke_kcompactd(void)
@@ -346,7 +356,6 @@ TEST_F_TIMEOUT(helper, fragmented_memory_stalls_agree_with_vmstat, 40 + KCOMPACT
 	struct snap a, s, b;
 	unsigned int ok = 0, failed = 0;
 	int rerequests = 0;
-	char *list, *line;
 	long long dr, untimed, fails_before, t0;
 	char cmd[32];
 	long long kernel, kernel_most, kernel_least, ours, attempts, captured, bulk;
@@ -420,11 +429,7 @@ TEST_F_TIMEOUT(helper, fragmented_memory_stalls_agree_with_vmstat, 40 + KCOMPACT
 	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
 	hopeless = kswapd_gave_up();
 	snprintf(cmd, sizeof(cmd), "h2_nowait %d %d", STALL_ORDER, STALL_TRIES);
-	ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
-	list = ms_slurp(MS_HELPER_CTL);
-	line = list ? strstr(list, "h2_nowait ") : NULL;
-	ASSERT_TRUE(line && sscanf(line, "h2_nowait %*d %u %u", &ok, &failed) == 2);
-	free(list);
+	ASSERT_EQ(0, run_and_read(cmd, "h2_nowait ", "h2_nowait %*d %u %u", &ok, &failed));
 	TH_LOG("GFP_NOWAIT order-%d requests: %u succeeded, %u failed; kswapd %s",
 	       STALL_ORDER, ok, failed, hopeless ? "had given up" : "active");
 	/* kcompactd runs by itself: the kernel's count says when it has. */
