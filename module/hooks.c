@@ -245,9 +245,8 @@ void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g,
  * as they stood. The data is read inside an RCU read-side section, which
  * ms_hooks_exit() waits out before freeing it.
  *
- * Context: any context; takes no lock. The pressure evaluation calls it
- * with ms_pressure.lock held and interrupts off (timer, irq_work, hrtimer
- * or process context).
+ * Context: any context; takes no lock. The sampler's thread calls it, in
+ * process context.
  */
 void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t)
 {
@@ -267,8 +266,8 @@ void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t)
  * Reads and resets every CPU's maximum: a single consumer, the pressure
  * evaluation, drains them. Both are 0 while the hooks' data is not set up.
  *
- * Context: any context; takes no lock (RCU and xchg()). Called with
- * ms_pressure.lock held and interrupts off.
+ * Context: any context; takes no lock (RCU and xchg()). Called by the
+ * sampler's thread, in process context.
  */
 void ms_hooks_take_max_stall(u64 *reclaim_ns, u64 *compact_ns)
 {
@@ -285,8 +284,8 @@ void ms_hooks_take_max_stall(u64 *reclaim_ns, u64 *compact_ns)
  * ms_hooks_kswapd_awake() - whether a node's kswapd is balancing now
  * @nid: the node
  *
- * Context: any context; takes no lock (RCU). Called by the pressure
- * evaluation with ms_pressure.lock held and interrupts off.
+ * Context: any context; takes no lock (RCU). Called by the sampler's
+ * thread, in process context.
  * Return: true if the reclaim group is on and kswapd of @nid has passed
  * mm_vmscan_kswapd_wake but not yet mm_vmscan_kswapd_sleep.
  */
@@ -317,8 +316,9 @@ static void ms_hooks_free_data(void)
  * Description:
  * Allocates every group's per-CPU data and the views' buffers, looks the
  * tracepoints up and attaches the probes of each group whose parameter is
- * on. Runs after the pressure feature's prepare step, since probes poke
- * the pressure code. On failure it undoes its own work.
+ * on. Runs after the pressure feature's prepare step, since probes ask
+ * its sampler for evaluations (sample_request.h). On failure it undoes
+ * its own work.
  *
  * Context: process context (module init); may sleep. Takes ms_hooks_lock.
  * Return: 0, or -ENOMEM.

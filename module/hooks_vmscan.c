@@ -6,7 +6,8 @@
  * These events are rare and already on the allocator's slow path, but the
  * probes still only bump this module's per-CPU counters. Each one that
  * marks a change of pressure (kswapd wake, direct reclaim begin and end,
- * a direct compaction attempt, an OOM victim) pokes pressure.c.
+ * a direct compaction attempt, an OOM victim) asks the sampler for an
+ * evaluation (sample_request.h).
  *
  * Stall times need per-task state: a task may begin direct reclaim on one
  * CPU and end it on another. Each CPU has a few slots holding (task, start
@@ -50,6 +51,7 @@ struct compact_control;
 
 #include "hooks.h"
 #include "hooks_internal.h"
+#include "sample_request.h"
 
 #define MS_STALL_SLOTS 8
 
@@ -171,7 +173,7 @@ static void ms_probe_kswapd_wake(void *data, int nid, int zid, int order)
 		this_cpu_inc(ms_rc->st.kswapd_wakes[order]);
 	if ((unsigned int)nid < nr_node_ids)
 		WRITE_ONCE(ms_kswapd_awake[nid], 1);
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 static void ms_probe_kswapd_sleep(void *data, int nid)
@@ -203,7 +205,7 @@ static void ms_probe_direct_begin(void *data, int order, gfp_t gfp)
 	} else {
 		ms_slot_open(MS_STALL_RECLAIM, now);
 	}
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 static void ms_probe_direct_end(void *data, unsigned long nr_reclaimed)
@@ -222,7 +224,7 @@ static void ms_probe_direct_end(void *data, unsigned long nr_reclaimed)
 		/* Began before the probes were attached. */
 		this_cpu_inc(ms_rc->st.direct_untimed);
 	}
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 static void ms_probe_lru_inactive(void *data, int nid, unsigned long nr_scanned,
@@ -298,7 +300,7 @@ static void ms_probe_try_compact(void *data, int order, gfp_t gfp, int prio)
 	} else {
 		ms_slot_open(MS_STALL_COMPACT, now);
 	}
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 static void ms_probe_compact_deferred(void *data, struct zone *zone, int order)
@@ -374,7 +376,7 @@ static void ms_probe_kcompactd_wake(void *data, int nid, int order,
 static void ms_probe_mark_victim(void *data, struct task_struct *task, uid_t uid)
 {
 	this_cpu_inc(ms_rc->st.oom_kills);
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 static struct ms_tp_hook ms_reclaim_hooks[] = {
@@ -512,7 +514,7 @@ void ms_reclaim_sum(struct ms_reclaim_stats *t)
  *
  * Context: any context; takes no lock. Only ms_hooks_reclaim_totals()
  * calls it, inside its RCU read-side section once the data is live; the
- * pressure evaluation holds ms_pressure.lock with interrupts off.
+ * sampler's thread calls it, in process context.
  */
 void ms_reclaim_totals_fill(struct ms_reclaim_totals *t)
 {

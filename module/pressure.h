@@ -8,7 +8,7 @@
 
 #include <linux/build_bug.h>
 #include <linux/mmzone.h>
-#include <linux/spinlock.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 #include "hooks.h"
@@ -47,9 +47,10 @@ struct ms_level_state {
 	u64 accounted_ns;	/* time_in_ns[] is accounted up to here */
 	u64 time_in_ns[MS_NR_LEVELS];
 	/*
-	 * When each level was first reached since notifications last
-	 * looked (0: not reached): a brief peak between two passes of the
-	 * notification work is still reported, with its own time.
+	 * The levels this evaluation rose into, at its time (0: not). The
+	 * sampler's consumer runs after every evaluation, so a brief peak
+	 * between two notification passes is still reported, with its own
+	 * time.
 	 */
 	u64 reached_ns[MS_NR_LEVELS];
 };
@@ -79,11 +80,11 @@ struct ms_window {
 };
 
 struct ms_pressure {
-	spinlock_t lock;		/* everything below; taken with irqsave */
+	struct mutex lock;		/* everything below; the sampler writes it */
 	u64 load_ns;
 	u64 last_eval_ns;
 	u64 evaluations;
-	u64 pokes;			/* evaluations the hooks asked for */
+	u64 pokes;			/* evaluations only the probes asked for */
 	unsigned int nr_zones;		/* nr_node_ids * MAX_NR_ZONES */
 	struct ms_zone_pressure *zones;	/* [nid * MAX_NR_ZONES + zone_idx] */
 	struct ms_level_state sys;
@@ -99,7 +100,6 @@ struct ms_pressure {
 	struct ms_window win;
 	u64 max_reclaim_stall_ns;	/* longest since the last evaluation */
 	u64 max_compact_stall_ns;
-	u64 notify_stall_ns[2];		/* longest since notify last looked */
 	unsigned int nr_watch_orders;
 	unsigned int watch_orders[MS_MAX_WATCH_ORDERS];
 };
@@ -109,6 +109,10 @@ extern struct ms_pressure ms_pressure;
 void ms_pressure_refresh(void);
 /* Reset the since-mark minimums. */
 void ms_pressure_mark(void);
+
+struct kthread_worker;
+struct kthread_worker *ms_pressure_worker(void);
+void ms_pressure_set_consumer(void (*fn)(void));
 
 /* Windowed activity: the larger of the last complete and current window. */
 u64 ms_window_count(const struct ms_pressure *p, size_t offset);

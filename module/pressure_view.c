@@ -9,9 +9,9 @@
  * writing "pressure" to the "mark" file (marks.c) resets the since-mark
  * minimums.
  *
- * Locks: ms_pressure_copy_mutex, then ms_pressure.lock (interrupts off,
- * only for the copy); never the other way. The evaluation before it,
- * ms_pressure_refresh(), takes ms_pressure.lock alone, with no lock held.
+ * Locks: ms_pressure_copy_mutex, then ms_pressure.lock (only for the
+ * copy); never the other way. The evaluation before it,
+ * ms_pressure_refresh(), waits for the sampler with no lock held.
  */
 #include <linux/debugfs.h>
 #include <linux/math64.h>
@@ -156,11 +156,11 @@ static int ms_pressure_show(struct seq_file *m, void *unused)
 	ms_pressure_refresh();
 	mutex_lock(&ms_pressure_copy_mutex);
 	c = ms_pressure_copy;
-	spin_lock_irq(&ms_pressure.lock);
+	mutex_lock(&ms_pressure.lock);
 	nr = ms_pressure.nr_zones;
 	c->p = ms_pressure;
 	memcpy(c->zones, ms_pressure.zones, nr * sizeof(c->zones[0]));
-	spin_unlock_irq(&ms_pressure.lock);
+	mutex_unlock(&ms_pressure.lock);
 	now = c->p.last_eval_ns;
 
 	seq_puts(m, "# memscope pressure: levels, headroom to the watermarks, reclaim activity\n");

@@ -62,7 +62,7 @@ struct zone *ms_next_zone(struct zone *zone)
  * other (/proc/buddyinfo holds the lock for the same read).
  *
  * Context: any context; takes no lock. The pressure evaluation calls it
- * with ms_pressure.lock held and interrupts off.
+ * from the sampler's thread, in process context.
  */
 void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER])
 {
