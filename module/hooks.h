@@ -25,14 +25,6 @@ struct ms_reclaim_totals {
 };
 
 /*
- * The highest populated zone up to ZONE_NORMAL: where ordinary kernel
- * allocations come from (set by each pressure evaluation). A failed
- * allocation limited to zones below it (GFP_DMA on x86_64) says that a
- * legacy zone ran dry, not that the system did.
- */
-extern int ms_kernel_zone;
-
-/*
  * Sum of every CPU's counters. A hook group that has never been on counts
  * zeros; one switched off at run time keeps its totals as they stood
  * (never going back, so deltas stay valid).

@@ -32,6 +32,7 @@
 
 #include "hooks.h"
 #include "hooks_internal.h"
+#include "memscope.h"
 #include "sample_request.h"
 
 static struct ms_page_stats __percpu *ms_page_pcpu;

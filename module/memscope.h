@@ -31,6 +31,14 @@ struct zone *ms_next_zone(struct zone *zone);
 void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER]);
 
 /*
+ * The highest populated zone up to ZONE_NORMAL: where ordinary kernel
+ * allocations come from (set by each pressure evaluation). A failed
+ * allocation limited to zones below it (GFP_DMA on x86_64) says that a
+ * legacy zone ran dry, not that the system did.
+ */
+extern int ms_kernel_zone;
+
+/*
  * The kernel's fragmentation indexes (mm/vmstat.c), recomputed from a
  * snapshot of nr_free: thousandths, as the kernel keeps them.
  */

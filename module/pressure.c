@@ -109,8 +109,6 @@ MODULE_PARM_DESC(orders, "orders whose availability the pressure view shows (up 
 /* Fewer pages scanned in a window say nothing about reclaim efficiency. */
 #define MS_MIN_SCANNED SWAP_CLUSTER_MAX
 
-int ms_kernel_zone __read_mostly;
-
 struct ms_pressure ms_pressure = {
 	.lock = __MUTEX_INITIALIZER(ms_pressure.lock),
 };

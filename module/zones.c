@@ -12,6 +12,9 @@
 
 #include "memscope.h"
 
+/* Written by the pressure evaluation, read by the page probe (memscope.h). */
+int ms_kernel_zone __read_mostly;
+
 static struct zone *ms_populated_from(int nid, int zid)
 {
 	for (; nid < MAX_NUMNODES; nid = next_online_node(nid), zid = 0) {
