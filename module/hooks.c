@@ -297,23 +297,6 @@ fail:
 }
 
 /**
- * ms_hooks_publish() - create the debugfs views "alloc", "reclaim", "slab"
- * @dir: memscope's debugfs directory
- *
- * Runs once init cannot fail (main.c): no file exists over a freed buffer.
- *
- * Context: process context (module init); takes no lock.
- */
-void ms_hooks_publish(struct dentry *dir)
-{
-	/* Marks are set through the "mark" file (marks.c): read-only views. */
-	debugfs_create_file("alloc", 0444, dir, NULL, &ms_alloc_fops);
-	debugfs_create_file("reclaim", 0444, dir, NULL, &ms_reclaim_fops);
-	/* 0400: call sites name kernel and module functions. */
-	debugfs_create_file("slab", 0400, dir, NULL, &ms_slab_fops);
-}
-
-/**
  * ms_hooks_exit() - detach every probe and free the hooks' data
  *
  * Description:

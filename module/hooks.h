@@ -31,7 +31,7 @@ struct ms_reclaim_totals {
  */
 void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t);
 
-/* Start the "since mark" columns of a hook view now (marks.c). */
+/* Start the "since mark" columns of a hook view now (views.c). */
 void ms_alloc_view_mark(void);
 void ms_reclaim_view_mark(void);
 void ms_slab_view_mark(void);
@@ -48,7 +48,6 @@ bool ms_hooks_kswapd_awake(int nid);
 /* main.c's ms_features[]: after "pressure", which must outlive the probes. */
 struct dentry;
 int ms_hooks_prepare(void);
-void ms_hooks_publish(struct dentry *dir);
 void ms_hooks_exit(void);
 
 #endif /* _MEMSCOPE_HOOKS_H */

@@ -42,6 +42,7 @@ extern int ms_kernel_zone;
  * The kernel's fragmentation indexes (mm/vmstat.c), recomputed from a
  * snapshot of nr_free: thousandths, as the kernel keeps them.
  */
+u64 ms_order_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order);
 int ms_unusable_index(const unsigned long nr_free[MAX_ORDER],
 		      unsigned int order);
 int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
@@ -49,16 +50,5 @@ int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
 void ms_seq_index(struct seq_file *m, int index);
 
 extern const char * const ms_migratetype_names[MIGRATE_TYPES];
-
-/*
- * Feature entry points (main.c's ms_features[]). A feature with more than
- * a view declares its own in a header of its own (e.g. reserved.h).
- */
-void ms_buddy_publish(struct dentry *dir);
-void ms_pagetypes_publish(struct dentry *dir);
-/* marks.c: the write-only "mark" file of the views' "since mark" columns. */
-void ms_marks_publish(struct dentry *dir);
-/* lockdown.c: one line under kernel lockdown naming the lost views. */
-void ms_lockdown_publish(struct dentry *dir);
 
 #endif /* _MEMSCOPE_H */

@@ -155,13 +155,10 @@ static u64 ms_failures_from(const struct ms_reclaim_totals *t, unsigned int orde
 
 static unsigned long ms_blocks_ge(struct zone *zone, unsigned int order)
 {
-	unsigned long nr_free[MAX_ORDER], n = 0;
-	unsigned int o;
+	unsigned long nr_free[MAX_ORDER];
 
 	ms_zone_nr_free(zone, nr_free);
-	for (o = order; o < MAX_ORDER; o++)
-		n += nr_free[o] << (o - order);
-	return n;
+	return ms_order_blocks(nr_free, order);
 }
 
 static u64 ms_order_value(const struct ms_trigger *tr, const struct ms_snap *s)

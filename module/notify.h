@@ -66,7 +66,6 @@ int ms_notify_dev_prepare(void);
 /* misc_register(): main.c's last step that may fail. */
 int ms_notify_dev_register(void);
 void ms_notify_dev_exit(void);
-void ms_notify_view_publish(struct dentry *dir);
 
 /* Recent events for the debugfs view. */
 struct ms_event_log_entry {

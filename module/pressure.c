@@ -229,18 +229,6 @@ static void ms_level_init(struct ms_level_state *ls, u64 now)
 	ls->accounted_ns = now;
 }
 
-/* Blocks of 2^order pages that free blocks of this order or larger make. */
-static unsigned long ms_order_blocks(const unsigned long nr_free[MAX_ORDER],
-				     unsigned int order)
-{
-	unsigned long n = 0;
-	unsigned int o;
-
-	for (o = order; o < MAX_ORDER; o++)
-		n += nr_free[o] << (o - order);
-	return n;
-}
-
 static void ms_window_roll(struct ms_pressure *p, u64 now)
 {
 	if (now - p->win.start_ns >= (u64)READ_ONCE(window_ms) * NSEC_PER_MSEC) {
@@ -521,7 +509,7 @@ void ms_pressure_refresh(void)
  * ms_pressure_mark() - evaluate now and restart the since-mark minimums
  *
  * Description:
- * Called by the "mark" file (marks.c), which checks the writer's rights.
+ * Called by the "mark" file (views.c), which checks the writer's rights.
  * The minimums restart from this evaluation, not from the last one.
  *
  * Context: process context; sleeps until the evaluation has run. The

@@ -125,7 +125,6 @@ unsigned int ms_reclaim_pressure_pct(u64 scanned, u64 reclaimed);
 int ms_pressure_prepare(void);
 void ms_pressure_exit(void);
 int ms_pressure_view_prepare(void);
-void ms_pressure_view_publish(struct dentry *dir);
 void ms_pressure_view_exit(void);
 
 #endif /* _MEMSCOPE_PRESSURE_H */

@@ -6,7 +6,7 @@
  * whose name carries the unit, then a value or name=value pairs. Reading
  * evaluates first, so the values are current; the state is copied under
  * the pressure lock and printed without it. The view is read-only:
- * writing "pressure" to the "mark" file (marks.c) resets the since-mark
+ * writing "pressure" to the "mark" file (views.c) resets the since-mark
  * minimums.
  *
  * Locks: ms_pressure_copy_mutex, then ms_pressure.lock (only for the
@@ -23,6 +23,7 @@
 
 #include "memscope.h"
 #include "pressure.h"
+#include "views.h"
 
 struct ms_pressure_copy {
 	struct ms_pressure p;
@@ -147,7 +148,18 @@ static void ms_show_zone(struct seq_file *m, const struct ms_pressure *p,
 	seq_putc(m, '\n');
 }
 
-static int ms_pressure_show(struct seq_file *m, void *unused)
+/**
+ * ms_pressure_show() - print the "pressure" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Has the sampler evaluate first, then prints a copy of its state.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_pressure_show(struct seq_file *m, void *unused)
 {
 	struct ms_pressure_copy *c;
 	unsigned int nr, i;
@@ -176,19 +188,6 @@ static int ms_pressure_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int ms_pressure_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ms_pressure_show, NULL);
-}
-
-static const struct file_operations ms_pressure_fops = {
-	.owner = THIS_MODULE,
-	.open = ms_pressure_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
 /**
  * ms_pressure_view_prepare() - allocate the copy the view prints from
  *
@@ -208,21 +207,6 @@ int ms_pressure_view_prepare(void)
 	if (!ms_pressure_copy)
 		return -ENOMEM;
 	return 0;
-}
-
-/**
- * ms_pressure_view_publish() - create the debugfs "pressure" view
- * @dir: memscope's debugfs directory
- *
- * Reading the view evaluates, a cost others should not make us pay: the
- * file is 0400.
- *
- * Context: process context (module init); takes no lock.
- */
-void ms_pressure_view_publish(struct dentry *dir)
-{
-	/* Reading evaluates (a cost others should not make us pay): root only. */
-	debugfs_create_file("pressure", 0400, dir, NULL, &ms_pressure_fops);
 }
 
 /**
