@@ -12,6 +12,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "history.h"
 #include "hooks.h"
 #include "memscope.h"
 #include "notify.h"
@@ -25,10 +26,10 @@
  *
  *  prepare  may fail; allocates, starts workers, attaches tracepoint
  *           probes, but makes nothing a user can open. A feature that
- *           fails undoes its own work; main.c then stops the ones before
+ *           fails undoes its own work; init then stops the ones before
  *           it.
- *  publish  cannot fail: /dev/memscope, then every debugfs file, from the
- *           one table of views (views.c).
+ *  publish  /dev/memscope (the last step that may fail, see below), then
+ *           every debugfs file, from the one table of views (views.c).
  *
  * A file opened while init runs holds a module reference, but a failed
  * init frees the module anyway (do_init_module() does not wait for it): so
@@ -50,6 +51,7 @@ static const struct ms_feature ms_features[] = {
 	/* The sampler runs before the hooks can request evaluations, stops after them. */
 	{ "pressure", ms_pressure_prepare, ms_pressure_exit },
 	{ "pressure view", ms_pressure_view_prepare, ms_pressure_view_exit },
+	{ "history", ms_history_prepare, ms_history_exit },
 	{ "hooks", ms_hooks_prepare, ms_hooks_exit },
 	/*
 	 * Subscribers last: the device appears once everything feeding it

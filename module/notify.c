@@ -804,7 +804,7 @@ int ms_notify_prepare(void)
 	ms_snap.zones = kcalloc(ms_snap.nr_zones, sizeof(*ms_snap.zones), GFP_KERNEL);
 	if (!ms_snap.zones)
 		return -ENOMEM;
-	ms_pressure_set_consumer(ms_notify_after_evaluation);
+	ms_pressure_set_consumer(MS_CONSUMER_NOTIFY, ms_notify_after_evaluation);
 	return 0;
 }
 
@@ -821,7 +821,7 @@ int ms_notify_prepare(void)
  */
 void ms_notify_exit(void)
 {
-	ms_pressure_set_consumer(NULL);
+	ms_pressure_set_consumer(MS_CONSUMER_NOTIFY, NULL);
 	kthread_cancel_delayed_work_sync(&ms_notify_work);
 	kfree(ms_snap.zones);
 	ms_snap.zones = NULL;

@@ -445,7 +445,7 @@ static DEFINE_KTHREAD_WORK(ms_sample_work, ms_sample_workfn);
 #define MS_SAMPLE_MARK		BIT(2)
 static atomic_t ms_sample_reasons = ATOMIC_INIT(0);
 
-static void (*ms_sample_consumer)(void);
+static void (*ms_sample_consumers[MS_NR_CONSUMERS])(void);
 
 static void ms_sample_workfn(struct kthread_work *work)
 {
@@ -453,7 +453,7 @@ static void ms_sample_workfn(struct kthread_work *work)
 	unsigned int reasons = atomic_xchg(&ms_sample_reasons, 0);
 	void (*consumer)(void);
 	enum ms_level prev;
-	unsigned int i;
+	unsigned int i, c;
 
 	mutex_lock(&p->lock);
 	prev = p->sys.level;
@@ -469,10 +469,12 @@ static void ms_sample_workfn(struct kthread_work *work)
 	/* The fast period applies from now, not once the slow one has run out. */
 	if (prev == MS_LEVEL_NONE && READ_ONCE(p->sys.level) > MS_LEVEL_NONE)
 		ms_pressure_arm(true);
-	/* Pairs with ms_pressure_set_consumer(). */
-	consumer = smp_load_acquire(&ms_sample_consumer);
-	if (consumer)
-		consumer();
+	for (c = 0; c < MS_NR_CONSUMERS; c++) {
+		/* Pairs with ms_pressure_set_consumer(). */
+		consumer = smp_load_acquire(&ms_sample_consumers[c]);
+		if (consumer)
+			consumer();
+	}
 }
 
 /* Queue an evaluation for @reason and wait until one has run after it. */
@@ -538,19 +540,21 @@ struct kthread_worker *ms_pressure_worker(void)
 
 /**
  * ms_pressure_set_consumer() - call a function after every evaluation
+ * @slot: which consumer (enum ms_consumer), called in this order
  * @fn: called on the sampler's worker, without ms_pressure.lock held; it
  *     may take it to copy the state. NULL to stop.
  *
  * Description:
- * The notification engine registers itself here, so the sampler never
- * calls upward by name. Setting NULL waits until no call is in flight.
+ * The notification engine and the history register here, so the sampler
+ * never calls upward by name. Setting NULL waits until no call is in
+ * flight.
  *
  * Context: process context; may sleep.
  */
-void ms_pressure_set_consumer(void (*fn)(void))
+void ms_pressure_set_consumer(enum ms_consumer slot, void (*fn)(void))
 {
 	/* Pairs with ms_sample_workfn(): what @fn uses is set up first. */
-	smp_store_release(&ms_sample_consumer, fn);
+	smp_store_release(&ms_sample_consumers[slot], fn);
 	if (!fn && ms_sampler)
 		kthread_flush_worker(ms_sampler);
 }

@@ -112,7 +112,15 @@ void ms_pressure_mark(void);
 
 struct kthread_worker;
 struct kthread_worker *ms_pressure_worker(void);
-void ms_pressure_set_consumer(void (*fn)(void));
+
+/* What runs on the sampler's worker after every evaluation, in this order. */
+enum ms_consumer {
+	MS_CONSUMER_NOTIFY,	/* notify.c: the subscribers' triggers */
+	MS_CONSUMER_HISTORY,	/* history.c: the flight recorder */
+	MS_NR_CONSUMERS
+};
+
+void ms_pressure_set_consumer(enum ms_consumer slot, void (*fn)(void));
 
 /* Windowed activity: the larger of the last complete and current window. */
 u64 ms_window_count(const struct ms_pressure *p, size_t offset);

@@ -23,6 +23,7 @@ int ms_alloc_show(struct seq_file *m, void *unused);
 int ms_reclaim_show(struct seq_file *m, void *unused);
 int ms_slab_show(struct seq_file *m, void *unused);
 int ms_events_show(struct seq_file *m, void *unused);
+int ms_history_show(struct seq_file *m, void *unused);
 
 /* main.c: once init can no longer fail. */
 void ms_views_publish(struct dentry *dir);
