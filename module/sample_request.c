@@ -72,7 +72,8 @@ static enum hrtimer_restart ms_request_hrtimer_fn(struct hrtimer *t)
  */
 void ms_sample_request(void)
 {
-	if (!READ_ONCE(ms_request_worker))
+	/* Pairs with ms_sample_request_attach(): the hrtimer is set up first. */
+	if (!smp_load_acquire(&ms_request_worker))
 		return;
 	if (!ms_request_by_hrtimer)
 		irq_work_queue(&ms_request_iw);
