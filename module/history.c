@@ -18,9 +18,8 @@
  * most 16 KiB with one zone (versatilepb), MS_HIST_FINE_MIN fine samples
  * always. The view prints both rings merged, oldest first.
  *
- * Locks: ms_hist_lock (the rings) alone; the consumer takes
- * ms_pressure.lock to copy the state, then, after dropping it,
- * ms_hist_lock.
+ * Locks: ms_hist_lock (the rings) alone; the consumer copies the
+ * pressure state in a read section of ms_pressure_seq first.
  */
 #include <linux/kernel.h>
 #include <linux/math64.h>
@@ -101,15 +100,13 @@ static void ms_hist_push(struct ms_hist_ring *r, const struct ms_hist_sample *s)
 	r->last_ns = s->t_ns;
 }
 
-/* Copy what a sample holds from the sampler's state. */
-static void ms_hist_fill(struct ms_hist_sample *s)
+/* What a sample holds, from the sampler's state (inside a read section). */
+static void ms_hist_copy(struct ms_hist_sample *s, const struct ms_pressure *p)
 {
-	const struct ms_pressure *p = &ms_pressure;
-	u64 failures = 0;
 	unsigned int i, o;
+	u64 failures = 0;
 	int w;
 
-	mutex_lock(&ms_pressure.lock);
 	s->t_ns = p->last_eval_ns;
 	s->sys_level = p->sys.level;
 	s->available = p->available;
@@ -128,7 +125,16 @@ static void ms_hist_fill(struct ms_hist_sample *s)
 		for (w = 0; w < NR_WMARK; w++)
 			s->zone[i].wmark[w] = z->wmark[w];
 	}
-	mutex_unlock(&ms_pressure.lock);
+}
+
+static void ms_hist_fill(struct ms_hist_sample *s)
+{
+	unsigned int seq;
+
+	do {
+		seq = ms_pressure_read_begin();
+		ms_hist_copy(s, &ms_pressure);
+	} while (ms_pressure_read_retry(seq));
 }
 
 static bool ms_hist_levels_differ(const struct ms_hist_sample *a,

@@ -26,8 +26,8 @@
  * ms_log_lock (the events log: ms_queue_event() logs each record it
  * queues); never the other way. notify_dev.c takes ms_open_mutex before
  * ms_subs_mutex (ms_subscriber_new()) and sub->read_mutex before
- * sub->lock (peek and consume). ms_pressure.lock is never held with any
- * of them: a pass takes it alone for its snapshot, before ms_subs_mutex.
+ * sub->lock (peek and consume). A pass copies the pressure state without
+ * a lock (a read section of ms_pressure_seq), before ms_subs_mutex.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -613,23 +613,25 @@ static bool ms_subscriber_run(struct ms_subscriber *sub, const struct ms_snap *s
 
 static void ms_take_snapshot(struct ms_snap *s)
 {
-	struct ms_pressure *p = &ms_pressure;
-	unsigned int i;
+	const struct ms_pressure *p = &ms_pressure;
+	unsigned int i, seq;
+	u64 evaluation;
+	bool fresh;
 	int w;
 
-	bool fresh;
-
-	mutex_lock(&p->lock);
-	fresh = p->evaluations != ms_notify_seen_evaluation;
-	ms_notify_seen_evaluation = p->evaluations;
-	s->sys_level = p->sys.level;
-	s->available = p->available;
-	s->totals = p->totals;
-	s->stall_ns[0] = p->max_reclaim_stall_ns;
-	s->stall_ns[1] = p->max_compact_stall_ns;
-	memcpy(s->sys_reached, p->sys.reached_ns, sizeof(s->sys_reached));
-	memcpy(s->zones, p->zones, s->nr_zones * sizeof(s->zones[0]));
-	mutex_unlock(&p->lock);
+	do {
+		seq = ms_pressure_read_begin();
+		evaluation = p->evaluations;
+		s->sys_level = p->sys.level;
+		s->available = p->available;
+		s->totals = p->totals;
+		s->stall_ns[0] = p->max_reclaim_stall_ns;
+		s->stall_ns[1] = p->max_compact_stall_ns;
+		memcpy(s->sys_reached, p->sys.reached_ns, sizeof(s->sys_reached));
+		memcpy(s->zones, p->zones, s->nr_zones * sizeof(s->zones[0]));
+	} while (ms_pressure_read_retry(seq));
+	fresh = evaluation != ms_notify_seen_evaluation;
+	ms_notify_seen_evaluation = evaluation;
 
 	/*
 	 * What this evaluation reached and the stalls it saw belong to the

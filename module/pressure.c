@@ -18,12 +18,13 @@
  * the notification engine (registered by notify.c; this file never calls
  * it by name). Views and notifications read the state; none writes it.
  *
- * Locks: ms_pressure.lock (a mutex: the state, written only by the
- * sampler, copied by readers) is taken before ms_pressure_timer_mutex
- * (the timer's arming against module exit) and is never held while the
- * sampler calls its consumer, so the consumer may take it. Readers that
- * wait for an evaluation (ms_pressure_refresh(), ms_pressure_mark()) hold
- * no memscope lock while they wait.
+ * Locks: ms_pressure_lock (the writers of the state: the sampler, and the
+ * start before it) is taken before ms_pressure_timer_mutex (the timer's
+ * arming against module exit). Readers take no lock: they copy inside a
+ * read section of ms_pressure_seq, whose writer is the evaluation, and
+ * retry if it ran meanwhile. Readers that wait for an evaluation
+ * (ms_pressure_refresh(), ms_pressure_mark()) hold no memscope lock while
+ * they wait.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -109,9 +110,10 @@ MODULE_PARM_DESC(orders, "orders whose availability the pressure view shows (up 
 /* Fewer pages scanned in a window say nothing about reclaim efficiency. */
 #define MS_MIN_SCANNED SWAP_CLUSTER_MAX
 
-struct ms_pressure ms_pressure = {
-	.lock = __MUTEX_INITIALIZER(ms_pressure.lock),
-};
+struct ms_pressure ms_pressure;
+/* Writers of ms_pressure: the sampler, and the start before it runs. */
+static DEFINE_MUTEX(ms_pressure_lock);
+seqcount_mutex_t ms_pressure_seq = SEQCNT_MUTEX_ZERO(ms_pressure_seq, &ms_pressure_lock);
 
 static struct timer_list ms_pressure_timer;
 static bool ms_pressure_started;
@@ -139,7 +141,7 @@ static void ms_totals_sub(struct ms_reclaim_totals *res,
  *     ms_window_get())
  *
  * Context: any context; takes no lock. @p must not change meanwhile:
- * ms_pressure.lock held, or a private copy.
+ * a private copy, or the sampler's state from the sampler itself.
  * Return: the larger of its delta over the last complete window and over
  * the current one so far.
  */
@@ -340,7 +342,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	int c, nid;
 	unsigned int i;
 
-	lockdep_assert_held(&p->lock);
+	lockdep_assert_held(&ms_pressure_lock);
 	p->evaluations++;
 	p->last_eval_ns = now;
 	ms_hooks_reclaim_totals(&p->totals);
@@ -455,7 +457,8 @@ static void ms_sample_workfn(struct kthread_work *work)
 	enum ms_level prev;
 	unsigned int i, c;
 
-	mutex_lock(&p->lock);
+	mutex_lock(&ms_pressure_lock);
+	write_seqcount_begin(&ms_pressure_seq);
 	prev = p->sys.level;
 	if (!(reasons & (MS_SAMPLE_BY_TIMER | MS_SAMPLE_BY_READER)))
 		p->pokes++;
@@ -465,7 +468,8 @@ static void ms_sample_workfn(struct kthread_work *work)
 			p->zones[i].lowest_usable_mark = p->zones[i].usable;
 		p->lowest_available_mark = p->available;
 	}
-	mutex_unlock(&p->lock);
+	write_seqcount_end(&ms_pressure_seq);
+	mutex_unlock(&ms_pressure_lock);
 	/* The fast period applies from now, not once the slow one has run out. */
 	if (prev == MS_LEVEL_NONE && READ_ONCE(p->sys.level) > MS_LEVEL_NONE)
 		ms_pressure_arm(true);
@@ -541,8 +545,8 @@ struct kthread_worker *ms_pressure_worker(void)
 /**
  * ms_pressure_set_consumer() - call a function after every evaluation
  * @slot: which consumer (enum ms_consumer), called in this order
- * @fn: called on the sampler's worker, without ms_pressure.lock held; it
- *     may take it to copy the state. NULL to stop.
+ * @fn: called on the sampler's worker, after the evaluation's write
+ *     section; it reads the state as any reader does. NULL to stop.
  *
  * Description:
  * The notification engine and the history register here, so the sampler
@@ -614,7 +618,7 @@ static void ms_pressure_tick(struct timer_list *t)
  * pressure state that is not set up.
  *
  * Context: process context (module init); may sleep. Takes
- * ms_pressure.lock, then, after dropping it, ms_pressure_timer_mutex.
+ * ms_pressure_lock, then, after dropping it, ms_pressure_timer_mutex.
  * Return: 0, -EINVAL for an order the kernel does not have, -ENOMEM, or
  * the error of kthread_create_worker().
  */
@@ -648,7 +652,8 @@ int ms_pressure_prepare(void)
 	}
 	sched_set_fifo_low(w->task);
 
-	mutex_lock(&p->lock);
+	mutex_lock(&ms_pressure_lock);
+	write_seqcount_begin(&ms_pressure_seq);
 	p->nr_zones = nr_node_ids * MAX_NR_ZONES;
 	p->nr_watch_orders = nr_orders;
 	memcpy(p->watch_orders, orders, sizeof(orders));
@@ -661,7 +666,8 @@ int ms_pressure_prepare(void)
 	p->win.start_ns = now;
 	p->zones = zones;
 	ms_pressure_evaluate(p, now);
-	mutex_unlock(&p->lock);
+	write_seqcount_end(&ms_pressure_seq);
+	mutex_unlock(&ms_pressure_lock);
 
 	WRITE_ONCE(ms_sampler, w);
 	ms_sample_request_attach(w, &ms_sample_work);

@@ -9,6 +9,7 @@
 #include <linux/build_bug.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <linux/types.h>
 
 #include "hooks.h"
@@ -80,7 +81,6 @@ struct ms_window {
 };
 
 struct ms_pressure {
-	struct mutex lock;		/* everything below; the sampler writes it */
 	u64 load_ns;
 	u64 last_eval_ns;
 	u64 evaluations;
@@ -104,7 +104,29 @@ struct ms_pressure {
 	unsigned int watch_orders[MS_MAX_WATCH_ORDERS];
 };
 
+/*
+ * The sampler's state, published: only the sampler writes it, inside a
+ * write section of ms_pressure_seq; readers copy what they need in a loop
+ * of ms_pressure_read_begin() and ms_pressure_read_retry() and never
+ * block the sampler:
+ *
+ *	do {
+ *		seq = ms_pressure_read_begin();
+ *		copy = ms_pressure;
+ *	} while (ms_pressure_read_retry(seq));
+ */
 extern struct ms_pressure ms_pressure;
+extern seqcount_mutex_t ms_pressure_seq;
+
+static inline unsigned int ms_pressure_read_begin(void)
+{
+	return read_seqcount_begin(&ms_pressure_seq);
+}
+
+static inline bool ms_pressure_read_retry(unsigned int seq)
+{
+	return read_seqcount_retry(&ms_pressure_seq, seq);
+}
 
 void ms_pressure_refresh(void);
 /* Reset the since-mark minimums. */

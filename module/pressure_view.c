@@ -9,8 +9,8 @@
  * writing "pressure" to the "mark" file (views.c) resets the since-mark
  * minimums.
  *
- * Locks: ms_pressure_copy_mutex, then ms_pressure.lock (only for the
- * copy); never the other way. The evaluation before it,
+ * Locks: ms_pressure_copy_mutex (the copy), under which the state is
+ * read in a read section of ms_pressure_seq. The evaluation before it,
  * ms_pressure_refresh(), waits for the sampler with no lock held.
  */
 #include <linux/debugfs.h>
@@ -162,17 +162,18 @@ static void ms_show_zone(struct seq_file *m, const struct ms_pressure *p,
 int ms_pressure_show(struct seq_file *m, void *unused)
 {
 	struct ms_pressure_copy *c;
-	unsigned int nr, i;
+	unsigned int nr, i, seq;
 	u64 now;
 
 	ms_pressure_refresh();
 	mutex_lock(&ms_pressure_copy_mutex);
 	c = ms_pressure_copy;
-	mutex_lock(&ms_pressure.lock);
-	nr = ms_pressure.nr_zones;
-	c->p = ms_pressure;
-	memcpy(c->zones, ms_pressure.zones, nr * sizeof(c->zones[0]));
-	mutex_unlock(&ms_pressure.lock);
+	nr = READ_ONCE(ms_pressure.nr_zones);
+	do {
+		seq = ms_pressure_read_begin();
+		c->p = ms_pressure;
+		memcpy(c->zones, ms_pressure.zones, nr * sizeof(c->zones[0]));
+	} while (ms_pressure_read_retry(seq));
 	now = c->p.last_eval_ns;
 
 	seq_puts(m, "# memscope pressure: levels, headroom to the watermarks, reclaim activity\n");
