@@ -205,7 +205,7 @@ static void ms_probe_direct_begin(void *data, int order, gfp_t gfp)
 	} else {
 		ms_slot_open(MS_STALL_RECLAIM, now);
 	}
-	ms_sample_request();
+	ms_sample_request_now();
 }
 
 static void ms_probe_direct_end(void *data, unsigned long nr_reclaimed)
@@ -224,7 +224,7 @@ static void ms_probe_direct_end(void *data, unsigned long nr_reclaimed)
 		/* Began before the probes were attached. */
 		this_cpu_inc(ms_rc->st.direct_untimed);
 	}
-	ms_sample_request();
+	ms_sample_request_now();
 }
 
 static void ms_probe_lru_inactive(void *data, int nid, unsigned long nr_scanned,
@@ -300,7 +300,7 @@ static void ms_probe_try_compact(void *data, int order, gfp_t gfp, int prio)
 	} else {
 		ms_slot_open(MS_STALL_COMPACT, now);
 	}
-	ms_sample_request();
+	ms_sample_request_now();
 }
 
 static void ms_probe_compact_deferred(void *data, struct zone *zone, int order)

@@ -83,6 +83,31 @@ void ms_sample_request(void)
 }
 
 /**
+ * ms_sample_request_now() - have the sampler evaluate at the caller's next
+ *     scheduling point
+ *
+ * Description:
+ * For the probes of tasks about to spend a while in the kernel on the
+ * allocator's slow path: a direct reclaimer, a direct compactor. It wakes
+ * the sampler at once, without the irq_work's or the hrtimer's delay, so
+ * that on a kernel without preemption the sampler runs at the first
+ * cond_resched() inside reclaim, while free memory is still as low as it
+ * was when reclaim began. Woken later, it would run only after reclaim had
+ * freed a few pages, and see a zone at min back above it. Those callers
+ * may sleep and hold no spinlock, so the wake-up may take the scheduler's
+ * locks.
+ *
+ * Context: process context of a task that may sleep, with no spinlock
+ * held (a tracepoint probe's preemption-off section is fine).
+ */
+void ms_sample_request_now(void)
+{
+	/* Pairs with ms_sample_request_attach(). */
+	if (smp_load_acquire(&ms_request_worker))
+		ms_request_queue();
+}
+
+/**
  * ms_sample_request_attach() - route requests to the sampler's work
  * @worker: the sampler's kthread worker
  * @work: the work that evaluates

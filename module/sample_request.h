@@ -20,6 +20,7 @@ struct kthread_worker;
 struct kthread_work;
 
 void ms_sample_request(void);
+void ms_sample_request_now(void);
 void ms_sample_request_attach(struct kthread_worker *worker, struct kthread_work *work);
 void ms_sample_request_detach(void);
 

@@ -69,8 +69,8 @@ static const struct ms_view ms_views[] = {
 	{ "slab", MS_ROOT_ONLY, ms_slab_show, ms_slab_view_mark },
 	/* Pids and uids of subscribers: root only. */
 	{ "events", MS_ROOT_ONLY, ms_events_show, NULL },
-	/* What /proc/meminfo and zoneinfo (0444) showed over the last minutes. */
-	{ "history", MS_EVERYONE, ms_history_show, NULL },
+	/* When levels changed and OOM kills came, as the records say: root only. */
+	{ "history", MS_ROOT_ONLY, ms_history_show, NULL },
 };
 
 static int ms_view_open(struct inode *inode, struct file *file)
