@@ -8,6 +8,8 @@
 #include <linux/mmzone.h>
 #include <linux/types.h>
 
+#include "compat/orders.h"
+
 /* The release, from module/VERSION (module/Kbuild passes it). */
 #ifndef MEMSCOPE_VERSION
 #error "MEMSCOPE_VERSION is not set: build through module/Kbuild"
@@ -28,15 +30,15 @@ struct zone *ms_next_zone(struct zone *zone);
  * Copy of free_area[].nr_free without zone->lock (/proc/buddyinfo reads the
  * same counters with the lock held): orders of a busy zone may not agree.
  */
-void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER]);
+void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MS_NR_PAGE_ORDERS]);
 
 /*
  * The kernel's fragmentation indexes (mm/vmstat.c), recomputed from a
  * snapshot of nr_free: thousandths, as the kernel keeps them.
  */
-int ms_unusable_index(const unsigned long nr_free[MAX_ORDER],
+int ms_unusable_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 		      unsigned int order);
-int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
+int ms_fragmentation_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 			   unsigned int order);
 void ms_seq_index(struct seq_file *m, int index);
 
@@ -50,7 +52,7 @@ void ms_buddy_publish(struct dentry *dir);
 void ms_pagetypes_publish(struct dentry *dir);
 /* marks.c: the write-only "mark" file of the views' "since mark" columns. */
 void ms_marks_publish(struct dentry *dir);
-/* lockdown.c: one line under kernel lockdown naming the lost views. */
+/* compat/lockdown.c: one line under kernel lockdown naming the lost views. */
 void ms_lockdown_publish(struct dentry *dir);
 
 #endif /* _MEMSCOPE_H */

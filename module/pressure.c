@@ -37,6 +37,7 @@
 #include <linux/timer.h>
 #include <linux/vmstat.h>
 
+#include "compat/timers.h"
 #include "memscope.h"
 #include "notify.h"
 #include "pressure.h"
@@ -227,13 +228,13 @@ static void ms_level_init(struct ms_level_state *ls, u64 now)
 }
 
 /* Blocks of 2^order pages that free blocks of this order or larger make. */
-static unsigned long ms_order_blocks(const unsigned long nr_free[MAX_ORDER],
+static unsigned long ms_order_blocks(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 				     unsigned int order)
 {
 	unsigned long n = 0;
 	unsigned int o;
 
-	for (o = order; o < MAX_ORDER; o++)
+	for (o = order; o < MS_NR_PAGE_ORDERS; o++)
 		n += nr_free[o] << (o - order);
 	return n;
 }
@@ -342,7 +343,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	struct ms_class_sum cls[MAX_NR_ZONES] = {};
 	enum ms_level sys_target = MS_LEVEL_NONE, sys_relaxed = MS_LEVEL_NONE;
 	enum ms_level activity, pos, prev;
-	unsigned long nr_free[MAX_ORDER];
+	unsigned long nr_free[MS_NR_PAGE_ORDERS];
 	int top_class = -1, kernel_class = -1;
 	bool below_high = false;
 	struct zone *zone;
@@ -591,15 +592,15 @@ int ms_pressure_prepare(void)
 	unsigned int i;
 
 	for (i = 0; i < nr_orders; i++) {
-		if (orders[i] >= MAX_ORDER) {
+		if (orders[i] >= MS_NR_PAGE_ORDERS) {
 			pr_err("orders=%u: this kernel's orders are 0..%d\n",
-			       orders[i], MAX_ORDER - 1);
+			       orders[i], MS_NR_PAGE_ORDERS - 1);
 			return -EINVAL;
 		}
 	}
 	ms_pressure_poke_hrtimer = !arch_irq_work_has_interrupt();
-	hrtimer_init(&ms_pressure_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	ms_pressure_hrtimer.function = ms_pressure_hrtimer_fn;
+	ms_hrtimer_setup(&ms_pressure_hrtimer, ms_pressure_hrtimer_fn, CLOCK_MONOTONIC,
+			 HRTIMER_MODE_REL_HARD);
 	zones = kcalloc(nr_node_ids * MAX_NR_ZONES, sizeof(*zones), GFP_KERNEL);
 	if (!zones)
 		return -ENOMEM;
@@ -656,7 +657,7 @@ void ms_pressure_exit(void)
 	/* Evaluations may re-arm the timer (ms_pressure_rearm_sooner()): them first. */
 	irq_work_sync(&ms_pressure_iw);
 	hrtimer_cancel(&ms_pressure_hrtimer);
-	del_timer_sync(&ms_pressure_timer);
+	ms_timer_delete_sync(&ms_pressure_timer);
 
 	spin_lock_irq(&ms_pressure.lock);
 	zones = ms_pressure.zones;

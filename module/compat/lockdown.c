@@ -15,6 +15,9 @@
  * lockdown before this runs; the kernel then logs the reason itself.
  *
  * This runs after every view has been published, so the list is complete.
+ *
+ * A dentry's children are a list (d_subdirs, d_child) up to 6.7 and an
+ * hlist (d_children, d_sib) since 6.8: probes/dentry_d_children.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,7 +26,16 @@
 #include <linux/security.h>
 #include <linux/string.h>
 
+#include "compat/have.h"
 #include "memscope.h"
+
+#ifdef HAVE_DENTRY_D_CHILDREN
+#define ms_for_each_child(child, dir) \
+	hlist_for_each_entry(child, &(dir)->d_children, d_sib)
+#else
+#define ms_for_each_child(child, dir) \
+	list_for_each_entry(child, &(dir)->d_subdirs, d_child)
+#endif
 
 /**
  * ms_lockdown_publish() - under kernel lockdown, name the files it hides
@@ -46,7 +58,7 @@ void ms_lockdown_publish(struct dentry *dir)
 		return;
 	/* Files are only added by this module's init: the list is stable. */
 	spin_lock(&dir->d_lock);
-	list_for_each_entry(child, &dir->d_subdirs, d_child) {
+	ms_for_each_child(child, dir) {
 		struct inode *inode = d_inode(child);
 
 		if (!inode || !S_ISREG(inode->i_mode) || !(inode->i_mode & 0222))

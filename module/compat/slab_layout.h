@@ -14,8 +14,8 @@
  * Without it memscope degrades visibly: caches have no names (the view
  * shows a hashed pointer) and kfree() finds its size class through ksize().
  */
-#ifndef _MEMSCOPE_HOOKS_SLABPRIV_H
-#define _MEMSCOPE_HOOKS_SLABPRIV_H
+#ifndef _MEMSCOPE_COMPAT_SLAB_LAYOUT_H
+#define _MEMSCOPE_COMPAT_SLAB_LAYOUT_H
 
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -81,4 +81,4 @@ static inline size_t ms_slab_kfree_info(const void *obj, const void **cache)
 }
 
 #endif /* MS_SLAB_H */
-#endif /* _MEMSCOPE_HOOKS_SLABPRIV_H */
+#endif /* _MEMSCOPE_COMPAT_SLAB_LAYOUT_H */
