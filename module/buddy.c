@@ -15,8 +15,21 @@
 #include <linux/seq_file.h>
 
 #include "memscope.h"
+#include "views.h"
 
-static int ms_buddy_show(struct seq_file *m, void *unused)
+/**
+ * ms_buddy_show() - print the "buddy" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Free blocks per order and migrate type of every populated zone, with the
+ * fragmentation indexes.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_buddy_show(struct seq_file *m, void *unused)
 {
 	unsigned long nr_free[MS_NR_PAGE_ORDERS];
 	u64 pages_ge[MS_NR_PAGE_ORDERS + 1];
@@ -50,20 +63,4 @@ static int ms_buddy_show(struct seq_file *m, void *unused)
 		}
 	}
 	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(ms_buddy);
-
-/**
- * ms_buddy_publish() - create the debugfs "buddy" view
- * @dir: memscope's debugfs directory
- *
- * A publish step of main.c's ms_features[]: runs once init can no longer
- * fail.
- *
- * Context: process context (module init); takes no lock.
- */
-void ms_buddy_publish(struct dentry *dir)
-{
-	/* Nothing here is more than /proc/buddyinfo (0444) already shows. */
-	debugfs_create_file("buddy", 0444, dir, NULL, &ms_buddy_fops);
 }

@@ -18,6 +18,29 @@ struct ms_contig {
 	u64 blocks_suitable;	/* blocks of 2^order pages that are free */
 };
 
+/**
+ * ms_order_blocks() - blocks of 2^@order pages the free blocks can give
+ * @nr_free: free blocks per order, a snapshot of one zone
+ * @order: the block size asked about
+ *
+ * Every free block of @order or larger splits into 2^(o - @order) of
+ * them: what an order-@order allocation can get without compaction. The
+ * pressure view's order columns, the order triggers and the
+ * fragmentation index all count with it.
+ *
+ * Context: any context; a pure function of its arguments.
+ * Return: the number of blocks.
+ */
+u64 ms_order_blocks(const unsigned long nr_free[MS_NR_PAGE_ORDERS], unsigned int order)
+{
+	unsigned int o;
+	u64 n = 0;
+
+	for (o = order; o < MS_NR_PAGE_ORDERS; o++)
+		n += (u64)nr_free[o] << (o - order);
+	return n;
+}
+
 static void ms_contig_info(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 			   unsigned int order, struct ms_contig *c)
 {
@@ -25,13 +48,11 @@ static void ms_contig_info(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 
 	c->free_pages = 0;
 	c->blocks_total = 0;
-	c->blocks_suitable = 0;
 	for (o = 0; o < MS_NR_PAGE_ORDERS; o++) {
 		c->blocks_total += nr_free[o];
 		c->free_pages += (u64)nr_free[o] << o;
-		if (o >= order)
-			c->blocks_suitable += (u64)nr_free[o] << (o - order);
 	}
+	c->blocks_suitable = ms_order_blocks(nr_free, order);
 }
 
 /**

@@ -30,10 +30,6 @@
 #include "hooks_internal.h"
 #include "memscope.h"
 
-/* Group attach/detach, parameter writes and the status the views print. */
-DEFINE_MUTEX(ms_hooks_lock);
-u64 ms_hooks_load_ns;
-
 static struct ms_hook_group *const ms_groups[] = {
 	&ms_page_group, &ms_reclaim_group, &ms_slab_group,
 };
@@ -171,68 +167,6 @@ module_param_cb(hooks_slab, &ms_param_ops, &ms_slab_group, 0644);
 MODULE_PARM_DESC(hooks_slab,
 		 "kmalloc/kmem_cache tracepoints for the slab view (default Y)");
 
-void ms_seq_secs(struct seq_file *m, u64 ns)
-{
-	u32 rem;
-	u64 s = div_u64_rem(ns, NSEC_PER_SEC, &rem);
-
-	seq_printf(m, "%llu.%03u", s, (u32)(rem / NSEC_PER_MSEC));
-}
-
-/**
- * ms_hooks_seq_status() - the first lines of a hooks view
- * @m: the view being shown
- * @g: the view's hook group
- * @view: the view's name, the word that sets its mark in the "mark" file
- * @mark_ns: ktime_get_ns() of the view's mark
- *
- * Prints whether @g is on, which of its tracepoints this kernel lacks or
- * refused, and the time since load and since the mark.
- *
- * Context: process context, from a view's show function, which holds its
- * own view lock (ms_alloc_lock, ms_reclaim_lock or ms_sv_lock). Takes
- * ms_hooks_lock, so it is never called with ms_hooks_lock held.
- */
-void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g,
-			 const char *view, u64 mark_ns)
-{
-	unsigned int i, missing = 0, failed = 0;
-	u64 now = ktime_get_ns();
-
-	mutex_lock(&ms_hooks_lock);
-	if (g->on)
-		seq_printf(m, "# %s on", g->param);
-	else
-		seq_printf(m, "# %s off: counters stand still (write 1 to /sys/module/memscope/parameters/%s)",
-			   g->param, g->param);
-	if (!IS_ENABLED(CONFIG_TRACEPOINTS)) {
-		seq_puts(m, "; kernel without CONFIG_TRACEPOINTS: nothing can be hooked\n");
-	} else {
-		seq_puts(m, "; tracepoints missing:");
-		for (i = 0; i < g->nr_hooks; i++) {
-			if (g->hooks[i].tp && g->hooks[i].probe)
-				continue;
-			seq_printf(m, " %s", g->hooks[i].name);
-			missing++;
-		}
-		if (!missing)
-			seq_puts(m, " none");
-		for (i = 0; g->on && i < g->nr_hooks; i++) {
-			if (!g->hooks[i].tp || !g->hooks[i].probe || g->hooks[i].attached)
-				continue;
-			seq_printf(m, "%s %s", failed++ ? "" : "; failed to attach:",
-				   g->hooks[i].name);
-		}
-		seq_putc(m, '\n');
-	}
-	mutex_unlock(&ms_hooks_lock);
-	seq_puts(m, "# since load ");
-	ms_seq_secs(m, now - ms_hooks_load_ns);
-	seq_puts(m, " s, since mark ");
-	ms_seq_secs(m, now - mark_ns);
-	seq_printf(m, " s (echo %s > mark sets the mark)\n", view);
-}
-
 /* ---- hooks.h ---- */
 
 /**
@@ -245,9 +179,8 @@ void ms_hooks_seq_status(struct seq_file *m, struct ms_hook_group *g,
  * as they stood. The data is read inside an RCU read-side section, which
  * ms_hooks_exit() waits out before freeing it.
  *
- * Context: any context; takes no lock. The pressure evaluation calls it
- * with ms_pressure.lock held and interrupts off (timer, irq_work, hrtimer
- * or process context).
+ * Context: any context; takes no lock. The sampler's thread calls it, in
+ * process context.
  */
 void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t)
 {
@@ -267,8 +200,8 @@ void ms_hooks_reclaim_totals(struct ms_reclaim_totals *t)
  * Reads and resets every CPU's maximum: a single consumer, the pressure
  * evaluation, drains them. Both are 0 while the hooks' data is not set up.
  *
- * Context: any context; takes no lock (RCU and xchg()). Called with
- * ms_pressure.lock held and interrupts off.
+ * Context: any context; takes no lock (RCU and xchg()). Called by the
+ * sampler's thread, in process context.
  */
 void ms_hooks_take_max_stall(u64 *reclaim_ns, u64 *compact_ns)
 {
@@ -285,8 +218,8 @@ void ms_hooks_take_max_stall(u64 *reclaim_ns, u64 *compact_ns)
  * ms_hooks_kswapd_awake() - whether a node's kswapd is balancing now
  * @nid: the node
  *
- * Context: any context; takes no lock (RCU). Called by the pressure
- * evaluation with ms_pressure.lock held and interrupts off.
+ * Context: any context; takes no lock (RCU). Called by the sampler's
+ * thread, in process context.
  * Return: true if the reclaim group is on and kswapd of @nid has passed
  * mm_vmscan_kswapd_wake but not yet mm_vmscan_kswapd_sleep.
  */
@@ -317,8 +250,9 @@ static void ms_hooks_free_data(void)
  * Description:
  * Allocates every group's per-CPU data and the views' buffers, looks the
  * tracepoints up and attaches the probes of each group whose parameter is
- * on. Runs after the pressure feature's prepare step, since probes poke
- * the pressure code. On failure it undoes its own work.
+ * on. Runs after the pressure feature's prepare step, since probes ask
+ * its sampler for evaluations (sample_request.h). On failure it undoes
+ * its own work.
  *
  * Context: process context (module init); may sleep. Takes ms_hooks_lock.
  * Return: 0, or -ENOMEM.
@@ -360,23 +294,6 @@ fail:
 	ms_alloc_view_exit();
 	ms_hooks_free_data();
 	return ret;
-}
-
-/**
- * ms_hooks_publish() - create the debugfs views "alloc", "reclaim", "slab"
- * @dir: memscope's debugfs directory
- *
- * Runs once init cannot fail (main.c): no file exists over a freed buffer.
- *
- * Context: process context (module init); takes no lock.
- */
-void ms_hooks_publish(struct dentry *dir)
-{
-	/* Marks are set through the "mark" file (marks.c): read-only views. */
-	debugfs_create_file("alloc", 0444, dir, NULL, &ms_alloc_fops);
-	debugfs_create_file("reclaim", 0444, dir, NULL, &ms_reclaim_fops);
-	/* 0400: call sites name kernel and module functions. */
-	debugfs_create_file("slab", 0400, dir, NULL, &ms_slab_fops);
 }
 
 /**

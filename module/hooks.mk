@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # memscope tracepoint hooks (hooks*.c), included by module/Kbuild.
-memscope-y += hooks_page.o hooks_vmscan.o hooks_slab.o \
+memscope-y += hooks_status.o hooks_page.o hooks_vmscan.o hooks_slab.o \
 	      hooks_alloc_view.o hooks_reclaim_view.o hooks_slab_view.o
 
 # Slab cache names need the private mm/slab.h of exactly the kernel built

@@ -2,7 +2,7 @@
 /*
  * memscope: debugfs "alloc", the page-allocator counters of hooks_page.c
  * per order, zone, migratetype and extfrag fallback, since load and since
- * the mark (set through the "mark" file, marks.c; the view is read-only).
+ * the mark (set through the "mark" file, views.c; the view is read-only).
  *
  * Every data row starts with its kind (order, zone, mt, extfrag,
  * extfrag_mt) and its scope (load or mark); the "#" line before each block
@@ -28,6 +28,7 @@
 #include "hooks.h"
 #include "hooks_internal.h"
 #include "memscope.h"
+#include "views.h"
 
 static DEFINE_MUTEX(ms_alloc_lock);
 static struct ms_page_stats *ms_alloc_now, *ms_alloc_mark, *ms_alloc_delta;
@@ -198,7 +199,18 @@ static void ms_alloc_extfrag(struct seq_file *m)
 	}
 }
 
-static int ms_alloc_show(struct seq_file *m, void *unused)
+/**
+ * ms_alloc_show() - print the "alloc" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Sums the page probes' per-CPU counters, since load and since the mark.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_alloc_show(struct seq_file *m, void *unused)
 {
 	mutex_lock(&ms_alloc_lock);
 	ms_page_sum(ms_alloc_now);
@@ -214,15 +226,10 @@ static int ms_alloc_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int ms_alloc_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ms_alloc_show, NULL);
-}
-
 /**
  * ms_alloc_view_mark() - start the alloc view's "since mark" columns now
  *
- * Called by the "mark" file (marks.c), which checks the writer's rights.
+ * Called by the "mark" file (views.c), which checks the writer's rights.
  */
 void ms_alloc_view_mark(void)
 {
@@ -231,14 +238,6 @@ void ms_alloc_view_mark(void)
 	ms_alloc_mark_ns = ktime_get_ns();
 	mutex_unlock(&ms_alloc_lock);
 }
-
-const struct file_operations ms_alloc_fops = {
-	.owner = THIS_MODULE,
-	.open = ms_alloc_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
 
 /**
  * ms_alloc_view_init() - allocate the alloc view's buffers

@@ -100,7 +100,6 @@ void ms_page_sum(struct ms_page_stats *t);
 void ms_page_sum_fails(u64 *fail, u64 *fail_kernel0);
 
 int ms_alloc_view_init(void);
-extern const struct file_operations ms_alloc_fops;
 void ms_alloc_view_exit(void);
 
 /* ---- reclaim group: sums for the reclaim view and hooks.h ---- */
@@ -140,7 +139,6 @@ bool ms_reclaim_kswapd_awake(int nid);
 void ms_seq_kswapd_awake(struct seq_file *m);
 
 int ms_reclaim_view_init(void);
-extern const struct file_operations ms_reclaim_fops;
 void ms_reclaim_view_exit(void);
 
 /* ---- slab group ---- */
@@ -199,7 +197,6 @@ void ms_slab_new_site_gen(void);
 size_t ms_kclass_bytes(unsigned int bucket);
 
 int ms_slab_view_init(void);
-extern const struct file_operations ms_slab_fops;
 void ms_slab_view_exit(void);
 
 /* How cache names were obtained (compat/slab_layout.h), for the view header. */

@@ -7,9 +7,10 @@
  * this_cpu_*() on per-CPU counters: no lock, no atomic shared with other
  * CPUs, no allocation, no wake-up. mm_page_pcpu_drain and
  * mm_page_alloc_extfrag run under zone->lock with interrupts off and obey
- * the same rule. The pressure code is poked (an irq_work) on a failed
+ * the same rule. They ask the sampler for an evaluation
+ * (sample_request.h, which only queues an irq_work) on a failed
  * allocation (page == NULL) and once per batch of pages allocated and not
- * freed again (hooks.h).
+ * freed again.
  *
  * Not seen by these tracepoints (see the documentation): pages from the
  * bulk allocator (alloc_pages_bulk*, used by vmalloc), requests rejected
@@ -31,6 +32,8 @@
 
 #include "hooks.h"
 #include "hooks_internal.h"
+#include "memscope.h"
+#include "sample_request.h"
 
 static struct ms_page_stats __percpu *ms_page_pcpu;
 unsigned int ms_page_nr_slots;
@@ -77,20 +80,20 @@ static void ms_probe_page_alloc(void *data, struct page *page,
 			this_cpu_inc(s->fail_nowarn[order]);
 		if (!order && (int)gfp_zone(gfp) >= READ_ONCE(ms_kernel_zone))
 			this_cpu_inc(s->fail_kernel0);
-		ms_pressure_poke();
+		ms_sample_request();
 		return;
 	}
 	this_cpu_inc(s->zone[ms_page_slot(page)][0][order]);
 	if (likely((unsigned int)migratetype < MIGRATE_TYPES))
 		this_cpu_inc(s->mt[migratetype][order]);
-	ms_pressure_note_alloc(order);
+	ms_sample_note_alloc(order);
 }
 
 static void ms_probe_page_free(void *data, struct page *page, unsigned int order)
 {
 	if (likely(order < MS_NR_PAGE_ORDERS)) {
 		this_cpu_inc(ms_page_pcpu->zone[ms_page_slot(page)][1][order]);
-		ms_pressure_note_free(order);
+		ms_sample_note_free(order);
 	}
 }
 
@@ -213,8 +216,7 @@ void ms_page_sum(struct ms_page_stats *t)
  * view of the page group, through ms_reclaim_totals_fill().
  *
  * Context: any context; takes no lock. Called inside the RCU read-side
- * section of ms_hooks_reclaim_totals(), with ms_pressure.lock held and
- * interrupts off.
+ * section of ms_hooks_reclaim_totals(), by the sampler's thread.
  */
 void ms_page_sum_fails(u64 *fail, u64 *fail_kernel0)
 {

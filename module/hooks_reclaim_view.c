@@ -2,7 +2,7 @@
 /*
  * memscope: debugfs "reclaim", the counters of hooks_vmscan.c: kswapd,
  * direct reclaim, compaction and OOM, since load and since the mark (set
- * through the "mark" file, marks.c; the view is read-only).
+ * through the "mark" file, views.c; the view is read-only).
  *
  * Rows: "event NAME LOAD MARK UNIT", "kswapd ORDER LOAD MARK" and
  * "stall KIND LO_US HI_US LOAD MARK"; the "#" line before each block
@@ -22,6 +22,7 @@
 
 #include "hooks.h"
 #include "hooks_internal.h"
+#include "views.h"
 
 static DEFINE_MUTEX(ms_reclaim_lock);
 static struct ms_reclaim_stats *ms_rv_now, *ms_rv_mark;
@@ -69,7 +70,18 @@ static u64 ms_rv_kswapd(const struct ms_reclaim_stats *s)
 	return n;
 }
 
-static int ms_reclaim_show(struct seq_file *m, void *unused)
+/**
+ * ms_reclaim_show() - print the "reclaim" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Sums the reclaim probes' per-CPU counters, since load and since the mark.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_reclaim_show(struct seq_file *m, void *unused)
 {
 	static const char *const kinds[] = { "reclaim", "compact" };
 	const struct ms_reclaim_stats *a, *b;
@@ -131,15 +143,10 @@ static int ms_reclaim_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int ms_reclaim_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ms_reclaim_show, NULL);
-}
-
 /**
  * ms_reclaim_view_mark() - start the reclaim view's "since mark" columns now
  *
- * Called by the "mark" file (marks.c), which checks the writer's rights.
+ * Called by the "mark" file (views.c), which checks the writer's rights.
  */
 void ms_reclaim_view_mark(void)
 {
@@ -148,14 +155,6 @@ void ms_reclaim_view_mark(void)
 	ms_rv_mark_ns = ktime_get_ns();
 	mutex_unlock(&ms_reclaim_lock);
 }
-
-const struct file_operations ms_reclaim_fops = {
-	.owner = THIS_MODULE,
-	.open = ms_reclaim_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
 
 /**
  * ms_reclaim_view_init() - allocate the reclaim view's buffers

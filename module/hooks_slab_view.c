@@ -2,7 +2,7 @@
 /*
  * memscope: debugfs "slab", the counters of hooks_slab.c per cache, per
  * kmalloc size class and per allocation call site, since load and since
- * the mark (set through the "mark" file, marks.c; the view is read-only).
+ * the mark (set through the "mark" file, views.c; the view is read-only).
  *
  * Rows: "cache ...", "kmalloc ..." and "site ...", each block after a "#"
  * line naming its columns. Call sites are printed with %pS (symbol+offset)
@@ -25,6 +25,7 @@
 
 #include "hooks.h"
 #include "hooks_internal.h"
+#include "views.h"
 
 /* Reader-side rows, allocated at load: a read allocates nothing. */
 #define MS_SLAB_ROWS 1024
@@ -209,7 +210,18 @@ static void ms_slab_sites(struct seq_file *m)
 	}
 }
 
-static int ms_slab_show(struct seq_file *m, void *unused)
+/**
+ * ms_slab_show() - print the "slab" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Sums the slab probes' per-CPU counters by cache and call site.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_slab_show(struct seq_file *m, void *unused)
 {
 	u64 now = ktime_get_ns();
 	bool truncated;
@@ -235,15 +247,10 @@ static int ms_slab_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int ms_slab_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ms_slab_show, NULL);
-}
-
 /**
  * ms_slab_view_mark() - start the slab view's "since mark" columns now
  *
- * Called by the "mark" file (marks.c), which checks the writer's rights.
+ * Called by the "mark" file (views.c), which checks the writer's rights.
  */
 void ms_slab_view_mark(void)
 {
@@ -262,14 +269,6 @@ void ms_slab_view_mark(void)
 	ms_sv_mark_ns = ktime_get_ns();
 	mutex_unlock(&ms_sv_lock);
 }
-
-const struct file_operations ms_slab_fops = {
-	.owner = THIS_MODULE,
-	.open = ms_slab_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
 
 /**
  * ms_slab_view_init() - allocate the slab view's rows and sums

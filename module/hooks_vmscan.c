@@ -6,7 +6,8 @@
  * These events are rare and already on the allocator's slow path, but the
  * probes still only bump this module's per-CPU counters. Each one that
  * marks a change of pressure (kswapd wake, direct reclaim begin and end,
- * a direct compaction attempt, an OOM victim) pokes pressure.c.
+ * a direct compaction attempt, an OOM victim) asks the sampler for an
+ * evaluation (sample_request.h).
  *
  * Stall times need per-task state: a task may begin direct reclaim on one
  * CPU and end it on another. Each CPU has a few slots holding (task, start
@@ -51,6 +52,7 @@ struct compact_control;
 #include "compat/tracepoints.h"
 #include "hooks.h"
 #include "hooks_internal.h"
+#include "sample_request.h"
 
 #define MS_STALL_SLOTS 8
 
@@ -172,7 +174,7 @@ static void ms_probe_kswapd_wake(void *data, int nid, int zid, int order)
 		this_cpu_inc(ms_rc->st.kswapd_wakes[order]);
 	if ((unsigned int)nid < nr_node_ids)
 		WRITE_ONCE(ms_kswapd_awake[nid], 1);
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 static void ms_probe_kswapd_sleep(void *data, int nid)
@@ -204,7 +206,7 @@ static void ms_probe_direct_begin(void *data, int order, gfp_t gfp)
 	} else {
 		ms_slot_open(MS_STALL_RECLAIM, now);
 	}
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 MS_TP_DIRECT_RECLAIM_BEGIN(ms_probe_direct_begin)
@@ -225,7 +227,7 @@ static void ms_probe_direct_end(void *data, unsigned long nr_reclaimed)
 		/* Began before the probes were attached. */
 		this_cpu_inc(ms_rc->st.direct_untimed);
 	}
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 MS_TP_DIRECT_RECLAIM_END(ms_probe_direct_end)
@@ -303,7 +305,7 @@ static void ms_probe_try_compact(void *data, int order, gfp_t gfp, int prio)
 	} else {
 		ms_slot_open(MS_STALL_COMPACT, now);
 	}
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 static void ms_probe_compact_deferred(void *data, struct zone *zone, int order)
@@ -379,7 +381,7 @@ static void ms_probe_kcompactd_wake(void *data, int nid, int order,
 static void ms_probe_mark_victim(void *data)
 {
 	this_cpu_inc(ms_rc->st.oom_kills);
-	ms_pressure_poke();
+	ms_sample_request();
 }
 
 MS_TP_MARK_VICTIM(ms_probe_mark_victim)
@@ -519,7 +521,7 @@ void ms_reclaim_sum(struct ms_reclaim_stats *t)
  *
  * Context: any context; takes no lock. Only ms_hooks_reclaim_totals()
  * calls it, inside its RCU read-side section once the data is live; the
- * pressure evaluation holds ms_pressure.lock with interrupts off.
+ * sampler's thread calls it, in process context.
  */
 void ms_reclaim_totals_fill(struct ms_reclaim_totals *t)
 {

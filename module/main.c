@@ -12,23 +12,24 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "history.h"
 #include "hooks.h"
 #include "memscope.h"
 #include "notify.h"
 #include "pressure.h"
 #include "reserved.h"
+#include "views.h"
 
 /*
  * Each capability lives in its own file and registers here. Starting is in
  * two passes, so that a failing start can never leave a file behind:
  *
- *  prepare  may fail; allocates, starts timers and workers, attaches
- *           tracepoint probes, but makes nothing a user can open. A feature
- *           that fails undoes its own work; main.c then stops the ones
- *           before it.
- *  publish  cannot fail: creates the feature's debugfs files (debugfs
- *           creation errors are ignored by design: a file that could not
- *           be created is missing, the rest work).
+ *  prepare  may fail; allocates, starts workers, attaches tracepoint
+ *           probes, but makes nothing a user can open. A feature that
+ *           fails undoes its own work; init then stops the ones before
+ *           it.
+ *  publish  /dev/memscope (the last step that may fail, see below), then
+ *           every debugfs file, from the one table of views (views.c).
  *
  * A file opened while init runs holds a module reference, but a failed
  * init frees the module anyway (do_init_module() does not wait for it): so
@@ -36,39 +37,30 @@
  * can no longer fail. /dev/memscope is the last step that can fail
  * (misc_register()), with its own unwind; the debugfs files follow it.
  *
- * Features prepare in this order and stop in reverse. prepare, publish
- * and exit may be NULL: views that own nothing beyond their debugfs files
- * (removed with the directory) have no exit.
+ * Features prepare in this order and stop in reverse; prepare and exit may
+ * be NULL.
  */
 struct ms_feature {
 	const char *name;
 	int (*prepare)(void);
-	void (*publish)(struct dentry *dir);
 	void (*exit)(void);
 };
 
 static const struct ms_feature ms_features[] = {
-	{ "buddy", NULL, ms_buddy_publish, NULL },
-	{ "pagetypes", NULL, ms_pagetypes_publish, NULL },
-	{ "reserved", ms_reserved_prepare, ms_reserved_publish, NULL },
-	/* Pressure is ready before the hooks can poke it, stops after them. */
-	{ "pressure", ms_pressure_prepare, NULL, ms_pressure_exit },
-	{ "pressure view", ms_pressure_view_prepare, ms_pressure_view_publish,
-	  ms_pressure_view_exit },
-	{ "hooks", ms_hooks_prepare, ms_hooks_publish, ms_hooks_exit },
+	{ "reserved", ms_reserved_prepare, NULL },
+	/* The sampler runs before the hooks can request evaluations, stops after them. */
+	{ "pressure", ms_pressure_prepare, ms_pressure_exit },
+	{ "pressure view", ms_pressure_view_prepare, ms_pressure_view_exit },
+	{ "history", ms_history_prepare, ms_history_exit },
+	{ "hooks", ms_hooks_prepare, ms_hooks_exit },
 	/*
 	 * Subscribers last: the device appears once everything feeding it
 	 * runs. Its registration is not a prepare step: it is visible, so
 	 * memscope_init() makes it after every prepare, and memscope_exit()
 	 * removes it before any exit.
 	 */
-	{ "notify", ms_notify_prepare, NULL, ms_notify_exit },
-	{ "notify device", ms_notify_dev_prepare, NULL, NULL },
-	{ "events view", NULL, ms_notify_view_publish, NULL },
-	/* After the views whose marks it sets. */
-	{ "marks", NULL, ms_marks_publish, NULL },
-	/* After every view: names those kernel lockdown makes unavailable. */
-	{ "lockdown", NULL, ms_lockdown_publish, NULL },
+	{ "notify", ms_notify_prepare, ms_notify_exit },
+	{ "notify device", ms_notify_dev_prepare, NULL },
 };
 
 static struct dentry *ms_debugfs_dir;
@@ -113,9 +105,8 @@ static int __init memscope_init(void)
 	if (IS_ERR(ms_debugfs_dir))
 		pr_warn("no debugfs directory (%ld): only /dev/memscope is available\n",
 			PTR_ERR(ms_debugfs_dir));
-	for (i = 0; i < ARRAY_SIZE(ms_features); i++)
-		if (ms_features[i].publish && !IS_ERR(ms_debugfs_dir))
-			ms_features[i].publish(ms_debugfs_dir);
+	if (!IS_ERR(ms_debugfs_dir))
+		ms_views_publish(ms_debugfs_dir);
 	pr_info("version %s loaded\n", MEMSCOPE_VERSION);
 	return 0;
 }

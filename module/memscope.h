@@ -33,9 +33,18 @@ struct zone *ms_next_zone(struct zone *zone);
 void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MS_NR_PAGE_ORDERS]);
 
 /*
+ * The highest populated zone up to ZONE_NORMAL: where ordinary kernel
+ * allocations come from (set by each pressure evaluation). A failed
+ * allocation limited to zones below it (GFP_DMA on x86_64) says that a
+ * legacy zone ran dry, not that the system did.
+ */
+extern int ms_kernel_zone;
+
+/*
  * The kernel's fragmentation indexes (mm/vmstat.c), recomputed from a
  * snapshot of nr_free: thousandths, as the kernel keeps them.
  */
+u64 ms_order_blocks(const unsigned long nr_free[MS_NR_PAGE_ORDERS], unsigned int order);
 int ms_unusable_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 		      unsigned int order);
 int ms_fragmentation_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
@@ -43,16 +52,5 @@ int ms_fragmentation_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 void ms_seq_index(struct seq_file *m, int index);
 
 extern const char * const ms_migratetype_names[MIGRATE_TYPES];
-
-/*
- * Feature entry points (main.c's ms_features[]). A feature with more than
- * a view declares its own in a header of its own (e.g. reserved.h).
- */
-void ms_buddy_publish(struct dentry *dir);
-void ms_pagetypes_publish(struct dentry *dir);
-/* marks.c: the write-only "mark" file of the views' "since mark" columns. */
-void ms_marks_publish(struct dentry *dir);
-/* compat/lockdown.c: one line under kernel lockdown naming the lost views. */
-void ms_lockdown_publish(struct dentry *dir);
 
 #endif /* _MEMSCOPE_H */

@@ -2,12 +2,15 @@
 /*
  * memscope: subscribers of /dev/memscope, their triggers and record queues.
  *
- * Every pressure evaluation (timer, hook poke or read, in any context)
- * ends in ms_notify_kick(), which only queues a work item. The work takes
- * one snapshot of the pressure state and runs every subscriber's triggers
- * against it in process context: nothing here runs inside a tracepoint
- * probe or with allocator locks held, and every subscriber is woken
- * (mem_notify's wake-only-some was rejected for fairness).
+ * The pressure sampler (pressure.c) calls this engine after every
+ * evaluation, on its own kthread worker, where it takes one snapshot of
+ * the pressure state and runs every subscriber's triggers against it in
+ * process context: nothing here runs inside a tracepoint probe or with
+ * allocator locks held, and every subscriber is woken (mem_notify's
+ * wake-only-some was rejected for fairness). Its own passes (records held
+ * back by an interval, a trigger just added) run as a delayed work on the
+ * same worker, against the latest evaluation, so no two passes ever run
+ * at once and none of them writes the pressure state.
  *
  * State triggers (level, available, headroom, order) are edge-triggered:
  * a record when the condition becomes true, then nothing until it has
@@ -23,11 +26,8 @@
  * ms_log_lock (the events log: ms_queue_event() logs each record it
  * queues); never the other way. notify_dev.c takes ms_open_mutex before
  * ms_subs_mutex (ms_subscriber_new()) and sub->read_mutex before
- * sub->lock (peek and consume). ms_pressure.lock is never held with any
- * of them: the work takes it alone for its snapshot, before ms_subs_mutex,
- * and ms_subscriber_add() evaluates (ms_pressure_refresh()) only after it
- * has dropped sub->lock. Evaluations call ms_notify_kick() with
- * ms_pressure.lock held; it takes no memscope lock.
+ * sub->lock (peek and consume). A pass copies the pressure state without
+ * a lock (a read section of ms_pressure_seq), before ms_subs_mutex.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -101,39 +101,18 @@ struct ms_snap {
 	struct ms_zone_pressure *zones;
 };
 
-static struct ms_snap ms_snap;	/* only the (non-reentrant) work uses it */
+static struct ms_snap ms_snap;	/* only passes use it, one at a time */
 
 /*
- * Records are made and readers woken by a kthread worker of our own at
- * SCHED_FIFO (sched_set_fifo_low(), as PSI's psimon): on a uniprocessor
- * kernel without preemption a runaway in reclaim keeps the CPU until its
- * next cond_resched(), where a real-time thread gets it but a normal
- * kworker may wait behind the runaway until the OOM killer has run. On
- * versatilepb 32M a system_highpri_wq item built the critical record only
- * after the OOM level in 1 of 14 runaway rounds.
+ * Passes that no evaluation starts: records held back by an interval go
+ * out when it has passed, and a trigger just added is checked at once.
+ * Queued on the sampler's worker (ms_pressure_worker()).
  */
-static struct kthread_worker *ms_notify_worker;
 static void ms_notify_workfn(struct kthread_work *work);
 static DEFINE_KTHREAD_DELAYED_WORK(ms_notify_work, ms_notify_workfn);
 
-/**
- * ms_notify_kick() - have the notification work run soon
- *
- * Description:
- * Called at the end of every pressure evaluation. Queues the kthread work
- * at once (a pending delayed run is brought forward), and does nothing
- * while no subscriber exists.
- *
- * Context: any context (timer, irq_work, hard hrtimer, process); called
- * with ms_pressure.lock held and interrupts off. Takes no memscope lock,
- * only the kthread worker's own.
- */
-void ms_notify_kick(void)
-{
-	/* IRQ-safe; nothing to do (and nothing set up) without subscribers. */
-	if (atomic_read(&ms_nr_subscribers))
-		kthread_mod_delayed_work(ms_notify_worker, &ms_notify_work, 0);
-}
+/* p->evaluations of the last snapshot taken: reached levels and stalls count once. */
+static u64 ms_notify_seen_evaluation;
 
 static u64 ms_pages_to_bytes(unsigned long pages)
 {
@@ -176,13 +155,10 @@ static u64 ms_failures_from(const struct ms_reclaim_totals *t, unsigned int orde
 
 static unsigned long ms_blocks_ge(struct zone *zone, unsigned int order)
 {
-	unsigned long nr_free[MS_NR_PAGE_ORDERS], n = 0;
-	unsigned int o;
+	unsigned long nr_free[MS_NR_PAGE_ORDERS];
 
 	ms_zone_nr_free(zone, nr_free);
-	for (o = order; o < MS_NR_PAGE_ORDERS; o++)
-		n += nr_free[o] << (o - order);
-	return n;
+	return ms_order_blocks(nr_free, order);
 }
 
 static u64 ms_order_value(const struct ms_trigger *tr, const struct ms_snap *s)
@@ -204,12 +180,11 @@ static u64 ms_order_value(const struct ms_trigger *tr, const struct ms_snap *s)
  * @t: the trigger; on success its id and its defaults are filled in
  *
  * Looks the zone up and checks the rules without a lock, inserts under
- * sub->lock, then evaluates the pressure at once (ms_pressure_refresh(),
- * with no lock held) so that a condition that already holds is reported
- * now, not at the next evaluation.
+ * sub->lock, then queues a notification pass against the latest
+ * evaluation, so that a condition that already holds is reported now,
+ * not at the next evaluation.
  *
- * Context: process context (write() or ioctl()); takes sub->lock, then,
- * after dropping it, ms_pressure.lock.
+ * Context: process context (write() or ioctl()); takes sub->lock.
  * Return: 0; -EINVAL or -ERANGE from the rules, -ENOENT for an unknown
  * zone, -ENOSPC when the subscriber has max_triggers triggers.
  */
@@ -234,8 +209,11 @@ int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 	tr->seen_count = U64_MAX;
 	tr->added_ns = ktime_get_ns();
 	spin_unlock_irqrestore(&sub->lock, flags);
-	/* Evaluate now: a condition that already holds is reported at once. */
-	ms_pressure_refresh();
+	/*
+	 * A pass now, against the latest evaluation: a condition that
+	 * already holds is reported at once.
+	 */
+	kthread_mod_delayed_work(ms_pressure_worker(), &ms_notify_work, 0);
 	return 0;
 }
 
@@ -635,24 +613,37 @@ static bool ms_subscriber_run(struct ms_subscriber *sub, const struct ms_snap *s
 
 static void ms_take_snapshot(struct ms_snap *s)
 {
-	struct ms_pressure *p = &ms_pressure;
-	unsigned int i;
+	const struct ms_pressure *p = &ms_pressure;
+	unsigned int i, seq;
+	u64 evaluation;
+	bool fresh;
 	int w;
 
-	spin_lock_irq(&p->lock);
-	s->sys_level = p->sys.level;
-	s->available = p->available;
-	s->totals = p->totals;
-	s->stall_ns[0] = p->notify_stall_ns[0];
-	s->stall_ns[1] = p->notify_stall_ns[1];
-	p->notify_stall_ns[0] = 0;
-	p->notify_stall_ns[1] = 0;
-	memcpy(s->sys_reached, p->sys.reached_ns, sizeof(s->sys_reached));
-	memset(p->sys.reached_ns, 0, sizeof(p->sys.reached_ns));
-	memcpy(s->zones, p->zones, s->nr_zones * sizeof(s->zones[0]));
-	for (i = 0; i < s->nr_zones; i++)
-		memset(p->zones[i].ls.reached_ns, 0, sizeof(p->zones[i].ls.reached_ns));
-	spin_unlock_irq(&p->lock);
+	do {
+		seq = ms_pressure_read_begin();
+		evaluation = p->evaluations;
+		s->sys_level = p->sys.level;
+		s->available = p->available;
+		s->totals = p->totals;
+		s->stall_ns[0] = p->max_reclaim_stall_ns;
+		s->stall_ns[1] = p->max_compact_stall_ns;
+		memcpy(s->sys_reached, p->sys.reached_ns, sizeof(s->sys_reached));
+		memcpy(s->zones, p->zones, s->nr_zones * sizeof(s->zones[0]));
+	} while (ms_pressure_read_retry(seq));
+	fresh = evaluation != ms_notify_seen_evaluation;
+	ms_notify_seen_evaluation = evaluation;
+
+	/*
+	 * What this evaluation reached and the stalls it saw belong to the
+	 * first pass over it; a second pass (a held record going out, a new
+	 * trigger) must not count them again.
+	 */
+	if (!fresh) {
+		memset(s->stall_ns, 0, sizeof(s->stall_ns));
+		memset(s->sys_reached, 0, sizeof(s->sys_reached));
+		for (i = 0; i < s->nr_zones; i++)
+			memset(s->zones[i].ls.reached_ns, 0, sizeof(s->zones[i].ls.reached_ns));
+	}
 
 	s->usable = 0;
 	memset(s->wmark, 0, sizeof(s->wmark));
@@ -665,7 +656,8 @@ static void ms_take_snapshot(struct ms_snap *s)
 	}
 }
 
-static void ms_notify_workfn(struct kthread_work *work)
+/* One pass over every subscriber, on the sampler's worker. */
+static void ms_notify_pass(void)
 {
 	struct ms_subscriber *sub;
 	u64 next_due = U64_MAX;
@@ -692,9 +684,22 @@ static void ms_notify_workfn(struct kthread_work *work)
 		u64 now = ktime_get_ns();
 		u64 delay = next_due > now ? next_due - now : 0;
 
-		kthread_mod_delayed_work(ms_notify_worker, &ms_notify_work,
+		kthread_mod_delayed_work(ms_pressure_worker(), &ms_notify_work,
 					 nsecs_to_jiffies(delay) + 1);
 	}
+}
+
+static void ms_notify_workfn(struct kthread_work *work)
+{
+	ms_notify_pass();
+}
+
+/* The sampler's consumer: after every evaluation, on its worker. */
+static void ms_notify_after_evaluation(void)
+{
+	/* Nothing to do (and no record to make) without subscribers. */
+	if (atomic_read(&ms_nr_subscribers))
+		ms_notify_pass();
 }
 
 /**
@@ -785,15 +790,15 @@ void ms_notify_for_each(void (*fn)(struct ms_subscriber *sub, void *arg), void *
 }
 
 /**
- * ms_notify_prepare() - start the notification worker
+ * ms_notify_prepare() - attach the notification engine to the sampler
  *
  * Description:
  * Allocates the snapshot's zones (after the pressure feature's prepare
- * step, which sets their number) and creates the SCHED_FIFO kthread
- * worker.
+ * step, which sets their number and starts the sampler's worker) and
+ * becomes the sampler's consumer.
  *
  * Context: process context (module init); may sleep.
- * Return: 0, -ENOMEM, or the error of kthread_create_worker().
+ * Return: 0 or -ENOMEM.
  */
 int ms_notify_prepare(void)
 {
@@ -801,32 +806,25 @@ int ms_notify_prepare(void)
 	ms_snap.zones = kcalloc(ms_snap.nr_zones, sizeof(*ms_snap.zones), GFP_KERNEL);
 	if (!ms_snap.zones)
 		return -ENOMEM;
-	ms_notify_worker = kthread_create_worker(0, "memscope_notify");
-	if (IS_ERR(ms_notify_worker)) {
-		kfree(ms_snap.zones);
-		ms_snap.zones = NULL;
-		return PTR_ERR(ms_notify_worker);
-	}
-	sched_set_fifo_low(ms_notify_worker->task);
+	ms_pressure_set_consumer(MS_CONSUMER_NOTIFY, ms_notify_after_evaluation);
 	return 0;
 }
 
 /**
- * ms_notify_exit() - stop the notification worker
+ * ms_notify_exit() - detach the notification engine from the sampler
  *
  * Description:
- * Runs after the device is gone: no subscriber is left, so the
- * evaluations that still run (the pressure feature stops later) no longer
- * kick the work.
+ * Runs after the device is gone (no subscriber is left) and before the
+ * pressure feature stops: stops being the sampler's consumer, which waits
+ * for a call in flight, and cancels its own pending pass.
  *
  * Context: process context (module exit or a failed init); sleeps until
- * the work has finished.
+ * the pass has finished.
  */
 void ms_notify_exit(void)
 {
+	ms_pressure_set_consumer(MS_CONSUMER_NOTIFY, NULL);
 	kthread_cancel_delayed_work_sync(&ms_notify_work);
-	kthread_destroy_worker(ms_notify_worker);
-	ms_notify_worker = NULL;
 	kfree(ms_snap.zones);
 	ms_snap.zones = NULL;
 }

@@ -59,9 +59,6 @@ int ms_subscriber_set_interval(struct ms_subscriber *sub, u64 ns);
 bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev);
 void ms_subscriber_consume(struct ms_subscriber *sub, const struct memscope_event *ev);
 
-/* Called at the end of every pressure evaluation, in any context. */
-void ms_notify_kick(void);
-
 int ms_notify_prepare(void);
 void ms_notify_exit(void);
 /* Checks dev_mode; registers nothing. */
@@ -69,7 +66,6 @@ int ms_notify_dev_prepare(void);
 /* misc_register(): main.c's last step that may fail. */
 int ms_notify_dev_register(void);
 void ms_notify_dev_exit(void);
-void ms_notify_view_publish(struct dentry *dir);
 
 /* Recent events for the debugfs view. */
 struct ms_event_log_entry {

@@ -9,8 +9,8 @@
  * ms_subscriber_new() with it held; release() drops it before
  * ms_subscriber_free()). sub->read_mutex, then sub->lock (read(): peek and
  * consume). Never the other way. sub->lock is otherwise taken alone (the
- * stats ioctl, the ms_subscriber_*() calls of write() and ioctl()), and
- * ms_subscriber_add() takes ms_pressure.lock only after dropping it. The
+ * stats ioctl, the ms_subscriber_*() calls of write() and ioctl()); after
+ * dropping it ms_subscriber_add() only queues a notification pass. The
  * inode lock of the /dev/memscope node is taken alone, at registration.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

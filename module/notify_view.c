@@ -15,6 +15,7 @@
 
 #include "notify.h"
 #include "pressure.h"
+#include "views.h"
 
 /* A number a record or trigger should never carry shows as "?". */
 static const char *ms_shown(const char *word)
@@ -45,7 +46,18 @@ static void ms_show_subscriber(struct ms_subscriber *sub, void *arg)
 	spin_unlock_irqrestore(&sub->lock, flags);
 }
 
-static int ms_events_show(struct seq_file *m, void *unused)
+/**
+ * ms_events_show() - print the "events" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * The subscribers of /dev/memscope and the records last queued.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_events_show(struct seq_file *m, void *unused)
 {
 	struct ms_event_log_entry *log;
 	unsigned int n, i;
@@ -73,20 +85,4 @@ static int ms_events_show(struct seq_file *m, void *unused)
 	seq_puts(m, "# open subscribers and their triggers\n");
 	ms_notify_for_each(ms_show_subscriber, m);
 	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(ms_events);
-
-/**
- * ms_notify_view_publish() - create the debugfs "events" view
- * @dir: memscope's debugfs directory
- *
- * A publish step of main.c's ms_features[]: runs once init can no longer
- * fail.
- *
- * Context: process context (module init); takes no lock.
- */
-void ms_notify_view_publish(struct dentry *dir)
-{
-	/* Shows pids and uids of subscribers: root only. */
-	debugfs_create_file("events", 0400, dir, NULL, &ms_events_fops);
 }

@@ -19,6 +19,7 @@
 #include <linux/spinlock.h>
 
 #include "memscope.h"
+#include "views.h"
 
 #define MS_WALK_CAP 100000UL
 
@@ -52,7 +53,18 @@ static unsigned long ms_count_free_list(struct zone *zone, unsigned int order,
 	return n;
 }
 
-static int ms_pagetypes_show(struct seq_file *m, void *unused)
+/**
+ * ms_pagetypes_show() - print the "pagetypes" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Walks each zone's free lists under zone->lock, one list at a time.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_pagetypes_show(struct seq_file *m, void *unused)
 {
 	unsigned long *count;
 	struct zone *zone;
@@ -91,21 +103,4 @@ static int ms_pagetypes_show(struct seq_file *m, void *unused)
 	}
 	kfree(count);
 	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(ms_pagetypes);
-
-/**
- * ms_pagetypes_publish() - create the debugfs "pagetypes" view
- * @dir: memscope's debugfs directory
- *
- * A publish step of main.c's ms_features[]: runs once init can no longer
- * fail. Reading the view takes each zone's zone->lock, one free list at a
- * time.
- *
- * Context: process context (module init); takes no lock itself.
- */
-void ms_pagetypes_publish(struct dentry *dir)
-{
-	/* Walks free lists under zone->lock: root only, like pagetypeinfo. */
-	debugfs_create_file("pagetypes", 0400, dir, NULL, &ms_pagetypes_fops);
 }

@@ -7,26 +7,31 @@
  * by the hooks, and lowered only with hysteresis. Documentation/memscope.rst
  * ("Pressure levels") gives the definition and the reasoning.
  *
- * Evaluation never runs in the allocator: a deferrable timer samples every
- * period_ms (fast_period_ms while the system level is above none), the
- * hooks poke an irq_work (an hrtimer where irq_work waits for the tick) on
- * slow-path events (kswapd wake, direct reclaim, allocation failure, OOM
- * kill) and after each batch of pages allocated and not freed, and reading
- * the view evaluates too. One evaluation reads O(zones) counters and the hooks' per-CPU sums.
+ * Data flows one way. The probes (hooks*.c) only bump per-CPU counters
+ * and, on slow-path events and after each batch of pages allocated and not
+ * freed, ask for an evaluation (sample_request.c, which only queues). One
+ * sampler, a SCHED_FIFO kthread worker of this file, is the only context
+ * that evaluates: on those requests, every period_ms from a deferrable
+ * timer (fast_period_ms while the system level is above none), and when a
+ * view is read. It sums the hooks' counters, reads O(zones) kernel
+ * counters, updates the levels and windows, and then calls its consumer,
+ * the notification engine (registered by notify.c; this file never calls
+ * it by name). Views and notifications read the state; none writes it.
  *
- * Locks: ms_pressure_timer_mutex (parameter writes against load and exit)
- * and ms_pressure.lock (the state; interrupts off, any context) are never
- * held together. Under ms_pressure.lock an evaluation takes no other
- * memscope lock: the hooks' sums are read under RCU, ms_notify_kick()
- * only queues the kthread work and the timer is re-armed with
- * timer_reduce(). So ms_pressure.lock is the innermost memscope lock;
- * pressure_view.c takes it under ms_pressure_copy_mutex.
+ * Locks: ms_pressure_lock (the writers of the state: the sampler, and the
+ * start before it) is taken before ms_pressure_timer_mutex (the timer's
+ * arming against module exit). Readers take no lock: they copy inside a
+ * read section of ms_pressure_seq, whose writer is the evaluation, and
+ * retry if it ran meanwhile. Readers that wait for an evaluation
+ * (ms_pressure_refresh(), ms_pressure_mark()) hold no memscope lock while
+ * they wait.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hrtimer.h>
-#include <linux/irq_work.h>
+#include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -39,28 +44,28 @@
 
 #include "compat/timers.h"
 #include "memscope.h"
-#include "notify.h"
 #include "pressure.h"
+#include "sample_request.h"
 
 static unsigned int period_ms = 1000;
 static unsigned int fast_period_ms = 100;
 static unsigned int window_ms = 1000;
 static unsigned int hold_ms = 1000;
 
-static void ms_pressure_rearm_sooner(void);
-/* Orders parameter writes against module exit for re-arming the timer. */
+static void ms_pressure_arm(bool sooner);
+/*
+ * Every arming of the timer (the sampler, a parameter write) against
+ * module exit: ms_pressure_started and ms_pressure_stopping change under
+ * it, and nothing arms the timer once stopping is set.
+ */
 static DEFINE_MUTEX(ms_pressure_timer_mutex);
 
 static int ms_set_period(const char *val, const struct kernel_param *kp)
 {
 	int ret = param_set_uint_minmax(val, kp, 10, 60000);
 
-	if (!ret) {
-		/* Against module exit, which a parameter write can race. */
-		mutex_lock(&ms_pressure_timer_mutex);
-		ms_pressure_rearm_sooner();
-		mutex_unlock(&ms_pressure_timer_mutex);
-	}
+	if (!ret)
+		ms_pressure_arm(true);
 	return ret;
 }
 
@@ -106,11 +111,10 @@ MODULE_PARM_DESC(orders, "orders whose availability the pressure view shows (up 
 /* Fewer pages scanned in a window say nothing about reclaim efficiency. */
 #define MS_MIN_SCANNED SWAP_CLUSTER_MAX
 
-int ms_kernel_zone __read_mostly;
-
-struct ms_pressure ms_pressure = {
-	.lock = __SPIN_LOCK_UNLOCKED(ms_pressure.lock),
-};
+struct ms_pressure ms_pressure;
+/* Writers of ms_pressure: the sampler, and the start before it runs. */
+static DEFINE_MUTEX(ms_pressure_lock);
+seqcount_mutex_t ms_pressure_seq = SEQCNT_MUTEX_ZERO(ms_pressure_seq, &ms_pressure_lock);
 
 static struct timer_list ms_pressure_timer;
 static bool ms_pressure_started;
@@ -138,7 +142,7 @@ static void ms_totals_sub(struct ms_reclaim_totals *res,
  *     ms_window_get())
  *
  * Context: any context; takes no lock. @p must not change meanwhile:
- * ms_pressure.lock held, or a private copy.
+ * a private copy, or the sampler's state from the sampler itself.
  * Return: the larger of its delta over the last complete window and over
  * the current one so far.
  */
@@ -195,13 +199,14 @@ static void ms_level_update(struct ms_level_state *ls, enum ms_level target,
 			    enum ms_level relaxed, u64 now)
 {
 	ms_level_account(ls, now);
+	/* Only what this evaluation reached: the consumer sees every one. */
+	memset(ls->reached_ns, 0, sizeof(ls->reached_ns));
 	relaxed = max(relaxed, target);
 	if (target > ls->level) {
 		enum ms_level l;
 
 		for (l = ls->level + 1; l <= target; l++)
-			if (!ls->reached_ns[l])
-				ls->reached_ns[l] = now;
+			ls->reached_ns[l] = now;
 		ls->level = target;
 		ls->entered_ns = now;
 		ls->relax_since_ns = 0;
@@ -225,18 +230,6 @@ static void ms_level_init(struct ms_level_state *ls, u64 now)
 	memset(ls, 0, sizeof(*ls));
 	ls->entered_ns = now;
 	ls->accounted_ns = now;
-}
-
-/* Blocks of 2^order pages that free blocks of this order or larger make. */
-static unsigned long ms_order_blocks(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
-				     unsigned int order)
-{
-	unsigned long n = 0;
-	unsigned int o;
-
-	for (o = order; o < MS_NR_PAGE_ORDERS; o++)
-		n += nr_free[o] << (o - order);
-	return n;
 }
 
 static void ms_window_roll(struct ms_pressure *p, u64 now)
@@ -342,7 +335,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 {
 	struct ms_class_sum cls[MAX_NR_ZONES] = {};
 	enum ms_level sys_target = MS_LEVEL_NONE, sys_relaxed = MS_LEVEL_NONE;
-	enum ms_level activity, pos, prev;
+	enum ms_level activity, pos;
 	unsigned long nr_free[MS_NR_PAGE_ORDERS];
 	int top_class = -1, kernel_class = -1;
 	bool below_high = false;
@@ -350,7 +343,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	int c, nid;
 	unsigned int i;
 
-	lockdep_assert_held(&p->lock);
+	lockdep_assert_held(&ms_pressure_lock);
 	p->evaluations++;
 	p->last_eval_ns = now;
 	ms_hooks_reclaim_totals(&p->totals);
@@ -358,8 +351,6 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	ms_hooks_take_max_stall(&p->max_reclaim_stall_ns, &p->max_compact_stall_ns);
 	p->win.stall_ns[0] = max(p->win.stall_ns[0], p->max_reclaim_stall_ns);
 	p->win.stall_ns[1] = max(p->win.stall_ns[1], p->max_compact_stall_ns);
-	p->notify_stall_ns[0] = max(p->notify_stall_ns[0], p->max_reclaim_stall_ns);
-	p->notify_stall_ns[1] = max(p->notify_stall_ns[1], p->max_compact_stall_ns);
 
 	p->kswapd_awake = 0;
 	p->kswapd_failing = 0;
@@ -429,118 +420,148 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 		WRITE_ONCE(ms_kernel_zone, kernel_class);
 	p->sys_position = sys_target;
 	activity = ms_activity_level(p, below_high);
-	prev = p->sys.level;
 	ms_level_update(&p->sys, max(sys_target, activity), max(sys_relaxed, activity), now);
-	if (prev == MS_LEVEL_NONE && p->sys.level > MS_LEVEL_NONE)
-		ms_pressure_rearm_sooner();
 
 	p->available = si_mem_available();
 	p->lowest_available = min(p->lowest_available, p->available);
 	p->lowest_available_mark = min(p->lowest_available_mark, p->available);
-	ms_notify_kick();
+}
+
+/*
+ * The sampler: one kthread worker ("memscope", SCHED_FIFO like PSI's
+ * psimon: on a uniprocessor kernel without preemption a runaway in reclaim
+ * keeps the CPU until its next cond_resched(), where a real-time thread
+ * gets it but a normal kworker may wait until the OOM killer has run). It
+ * is the only context that evaluates. The timer and the probes' requests
+ * (sample_request.c) only queue ms_sample_work; readers queue it and wait
+ * for it (ms_pressure_refresh()). The notification engine runs on the
+ * same worker: after every evaluation (ms_sample_consumer) and for its
+ * own delayed passes, so it sees every evaluation, one at a time.
+ */
+static struct kthread_worker *ms_sampler;
+static void ms_sample_workfn(struct kthread_work *work);
+static DEFINE_KTHREAD_WORK(ms_sample_work, ms_sample_workfn);
+
+/* Why the work was queued besides the probes' requests (bits). */
+#define MS_SAMPLE_BY_TIMER	BIT(0)
+#define MS_SAMPLE_BY_READER	BIT(1)
+#define MS_SAMPLE_MARK		BIT(2)
+static atomic_t ms_sample_reasons = ATOMIC_INIT(0);
+
+static void (*ms_sample_consumers[MS_NR_CONSUMERS])(void);
+
+static void ms_sample_workfn(struct kthread_work *work)
+{
+	struct ms_pressure *p = &ms_pressure;
+	unsigned int reasons = atomic_xchg(&ms_sample_reasons, 0);
+	void (*consumer)(void);
+	enum ms_level prev;
+	unsigned int i, c;
+
+	mutex_lock(&ms_pressure_lock);
+	write_seqcount_begin(&ms_pressure_seq);
+	prev = p->sys.level;
+	if (!(reasons & (MS_SAMPLE_BY_TIMER | MS_SAMPLE_BY_READER)))
+		p->pokes++;
+	ms_pressure_evaluate(p, ktime_get_ns());
+	if (reasons & MS_SAMPLE_MARK) {
+		for (i = 0; i < p->nr_zones; i++)
+			p->zones[i].lowest_usable_mark = p->zones[i].usable;
+		p->lowest_available_mark = p->available;
+	}
+	write_seqcount_end(&ms_pressure_seq);
+	mutex_unlock(&ms_pressure_lock);
+	/* The fast period applies from now, not once the slow one has run out. */
+	if (prev == MS_LEVEL_NONE && READ_ONCE(p->sys.level) > MS_LEVEL_NONE)
+		ms_pressure_arm(true);
+	for (c = 0; c < MS_NR_CONSUMERS; c++) {
+		/* Pairs with ms_pressure_set_consumer(). */
+		consumer = smp_load_acquire(&ms_sample_consumers[c]);
+		if (consumer)
+			consumer();
+	}
+}
+
+/* Queue an evaluation for @reason and wait until one has run after it. */
+static void ms_sample_sync(unsigned int reason)
+{
+	struct kthread_worker *w = READ_ONCE(ms_sampler);
+
+	if (!w)
+		return;
+	atomic_or(reason, &ms_sample_reasons);
+	kthread_queue_work(w, &ms_sample_work);
+	/*
+	 * Whether it was pending or running, a run starts after the bits
+	 * were set: the flush waits for that run.
+	 */
+	kthread_flush_work(&ms_sample_work);
 }
 
 /**
- * ms_pressure_refresh() - evaluate every zone and the system level now
+ * ms_pressure_refresh() - have the sampler evaluate now, and wait for it
  *
- * Called by readers of the views, by the notification engine and by the
- * pressure timer. Takes ms_pressure.lock with interrupts off; the caller
- * must hold no memscope lock.
+ * Called by readers of the views (pressure_view.c), so that what they
+ * show is current.
+ *
+ * Context: process context, not on the sampler's worker; sleeps. The
+ * caller must hold no memscope lock.
  */
 void ms_pressure_refresh(void)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&ms_pressure.lock, flags);
-	ms_pressure_evaluate(&ms_pressure, ktime_get_ns());
-	spin_unlock_irqrestore(&ms_pressure.lock, flags);
+	ms_sample_sync(MS_SAMPLE_BY_READER);
 }
 
 /**
  * ms_pressure_mark() - evaluate now and restart the since-mark minimums
  *
  * Description:
- * Called by the "mark" file (marks.c), which checks the writer's rights.
+ * Called by the "mark" file (views.c), which checks the writer's rights.
+ * The minimums restart from this evaluation, not from the last one.
  *
- * Context: process context. Takes ms_pressure.lock with interrupts off;
- * the caller must hold no memscope lock.
+ * Context: process context; sleeps until the evaluation has run. The
+ * caller must hold no memscope lock.
  */
 void ms_pressure_mark(void)
 {
-	unsigned long flags;
-	unsigned int i;
-
-	spin_lock_irqsave(&ms_pressure.lock, flags);
-	/* The mark starts from now, not from the last evaluation. */
-	ms_pressure_evaluate(&ms_pressure, ktime_get_ns());
-	for (i = 0; i < ms_pressure.nr_zones; i++)
-		ms_pressure.zones[i].lowest_usable_mark = ms_pressure.zones[i].usable;
-	ms_pressure.lowest_available_mark = ms_pressure.available;
-	spin_unlock_irqrestore(&ms_pressure.lock, flags);
+	ms_sample_sync(MS_SAMPLE_BY_READER | MS_SAMPLE_MARK);
 }
-
-static void ms_pressure_irq_work(struct irq_work *work)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&ms_pressure.lock, flags);
-	ms_pressure.pokes++;
-	ms_pressure_evaluate(&ms_pressure, ktime_get_ns());
-	spin_unlock_irqrestore(&ms_pressure.lock, flags);
-}
-
-static DEFINE_IRQ_WORK(ms_pressure_iw, ms_pressure_irq_work);
-
-/*
- * Without an irq_work interrupt (uniprocessor ARM, for one) an irq_work
- * waits for the next tick: up to 10 ms at HZ=100, the usual setting of
- * small boards, and that was most of the notification delay there. A hard
- * hrtimer fires from the clock event instead. Its MS_POKE_DELAY_NS lets
- * the pokes of one burst share an evaluation, as a pending irq_work does.
- */
-#define MS_POKE_DELAY_NS (NSEC_PER_MSEC / 2)
-static struct hrtimer ms_pressure_hrtimer;
-static bool ms_pressure_poke_hrtimer;
-
-static enum hrtimer_restart ms_pressure_hrtimer_fn(struct hrtimer *t)
-{
-	ms_pressure_irq_work(NULL);
-	return HRTIMER_NORESTART;
-}
-
-DEFINE_PER_CPU(unsigned int, ms_pressure_allocated);
 
 /**
- * ms_pressure_poke() - have the pressure level re-evaluated soon
+ * ms_pressure_worker() - the sampler's kthread worker
  *
  * Description:
- * The probes of rare, slow-path events, and of each batch of pages
- * allocated and not freed, call it so the level follows at once rather
- * than at the next timer tick. It only queues the irq_work, or starts the
- * hrtimer where an irq_work would wait for the tick; the evaluation runs
- * there. Does nothing before the pressure state is set up or after it is
- * gone.
+ * The notification engine queues its own works on it, so that they never
+ * run beside an evaluation's consumer call.
  *
- * Context: any context, tracepoint probes included; takes no lock.
+ * Context: any context, between ms_pressure_prepare() and
+ * ms_pressure_exit().
+ * Return: the worker.
  */
-void ms_pressure_poke(void)
+struct kthread_worker *ms_pressure_worker(void)
 {
-	/* Before init and after exit there is nothing to evaluate. */
-	if (!READ_ONCE(ms_pressure.zones))
-		return;
-	if (!ms_pressure_poke_hrtimer)
-		irq_work_queue(&ms_pressure_iw);
-	else if (!hrtimer_is_queued(&ms_pressure_hrtimer))
-		hrtimer_start(&ms_pressure_hrtimer, ns_to_ktime(MS_POKE_DELAY_NS),
-			      HRTIMER_MODE_REL_HARD);
+	return ms_sampler;
 }
 
-static unsigned long ms_pressure_delay(void);
-
-static void ms_pressure_arm(void)
+/**
+ * ms_pressure_set_consumer() - call a function after every evaluation
+ * @slot: which consumer (enum ms_consumer), called in this order
+ * @fn: called on the sampler's worker, after the evaluation's write
+ *     section; it reads the state as any reader does. NULL to stop.
+ *
+ * Description:
+ * The notification engine and the history register here, so the sampler
+ * never calls upward by name. Setting NULL waits until no call is in
+ * flight.
+ *
+ * Context: process context; may sleep.
+ */
+void ms_pressure_set_consumer(enum ms_consumer slot, void (*fn)(void))
 {
-	if (!READ_ONCE(ms_pressure_stopping))
-		mod_timer(&ms_pressure_timer, jiffies + ms_pressure_delay());
+	/* Pairs with ms_sample_workfn(): what @fn uses is set up first. */
+	smp_store_release(&ms_sample_consumers[slot], fn);
+	if (!fn && ms_sampler)
+		kthread_flush_worker(ms_sampler);
 }
 
 static unsigned long ms_pressure_delay(void)
@@ -552,42 +573,61 @@ static unsigned long ms_pressure_delay(void)
 }
 
 /*
- * The period may be shorter now (the level has just left none, or a period
- * parameter was lowered): it applies from now, not once the old one has
- * run out. Any context (evaluations run from irq_work and hrtimers too);
- * timer_reduce() is irq-safe. Module exit sets ms_pressure_stopping and
- * syncs every evaluating context before it stops the timer, so this cannot
- * re-arm it afterwards.
+ * Arm the timer for the period that applies now (at the start), or
+ * @sooner (the level has just left none, or a period parameter was
+ * lowered) only bring the expiry forward, so that the shorter period
+ * applies from now rather than once the old one has run out. Process
+ * context; nothing before ms_pressure_prepare() has set the timer up or
+ * once ms_pressure_exit() has begun.
  */
-static void ms_pressure_rearm_sooner(void)
+static void ms_pressure_arm(bool sooner)
 {
-	/* Pairs with ms_pressure_prepare(): a started timer has been set up. */
-	if (smp_load_acquire(&ms_pressure_started) && !READ_ONCE(ms_pressure_stopping))
-		timer_reduce(&ms_pressure_timer, jiffies + ms_pressure_delay());
+	unsigned long expires;
+
+	mutex_lock(&ms_pressure_timer_mutex);
+	if (ms_pressure_started && !ms_pressure_stopping) {
+		expires = jiffies + ms_pressure_delay();
+		if (sooner)
+			timer_reduce(&ms_pressure_timer, expires);
+		else
+			mod_timer(&ms_pressure_timer, expires);
+	}
+	mutex_unlock(&ms_pressure_timer_mutex);
 }
 
+/*
+ * Softirq context: only queues the evaluation. It re-arms itself here,
+ * not from the evaluation, so the period does not grow by the worker's
+ * wake-up each time. A run that races with ms_pressure_exit() setting
+ * stopping may re-arm once: del_timer_sync() removes that too.
+ */
 static void ms_pressure_tick(struct timer_list *t)
 {
-	ms_pressure_refresh();
-	ms_pressure_arm();
+	atomic_or(MS_SAMPLE_BY_TIMER, &ms_sample_reasons);
+	kthread_queue_work(ms_sampler, &ms_sample_work);
+	if (!READ_ONCE(ms_pressure_stopping))
+		mod_timer(&ms_pressure_timer, jiffies + ms_pressure_delay());
 }
 
 /**
  * ms_pressure_prepare() - set up the pressure state and start sampling
  *
  * Description:
- * Checks the orders parameter, allocates the per-zone state, evaluates
- * once and starts the timer. Runs before the hooks' prepare step, so a
- * probe never pokes a pressure state that is not set up.
+ * Checks the orders parameter, allocates the per-zone state, starts the
+ * sampler's worker, evaluates once and starts the timer. Runs before the
+ * hooks' prepare step, so a probe never requests an evaluation of a
+ * pressure state that is not set up.
  *
  * Context: process context (module init); may sleep. Takes
- * ms_pressure.lock, then, after dropping it, ms_pressure_timer_mutex.
- * Return: 0, -EINVAL for an order the kernel does not have, or -ENOMEM.
+ * ms_pressure_lock, then, after dropping it, ms_pressure_timer_mutex.
+ * Return: 0, -EINVAL for an order the kernel does not have, -ENOMEM, or
+ * the error of kthread_create_worker().
  */
 int ms_pressure_prepare(void)
 {
 	struct ms_pressure *p = &ms_pressure;
 	struct ms_zone_pressure *zones;
+	struct kthread_worker *w;
 	u64 now = ktime_get_ns();
 	unsigned int i;
 
@@ -598,9 +638,6 @@ int ms_pressure_prepare(void)
 			return -EINVAL;
 		}
 	}
-	ms_pressure_poke_hrtimer = !arch_irq_work_has_interrupt();
-	ms_hrtimer_setup(&ms_pressure_hrtimer, ms_pressure_hrtimer_fn, CLOCK_MONOTONIC,
-			 HRTIMER_MODE_REL_HARD);
 	zones = kcalloc(nr_node_ids * MAX_NR_ZONES, sizeof(*zones), GFP_KERNEL);
 	if (!zones)
 		return -ENOMEM;
@@ -609,8 +646,15 @@ int ms_pressure_prepare(void)
 		zones[i].lowest_usable_mark = ULONG_MAX;
 		ms_level_init(&zones[i].ls, now);
 	}
+	w = kthread_create_worker(0, "memscope");
+	if (IS_ERR(w)) {
+		kfree(zones);
+		return PTR_ERR(w);
+	}
+	sched_set_fifo_low(w->task);
 
-	spin_lock_irq(&p->lock);
+	mutex_lock(&ms_pressure_lock);
+	write_seqcount_begin(&ms_pressure_seq);
 	p->nr_zones = nr_node_ids * MAX_NR_ZONES;
 	p->nr_watch_orders = nr_orders;
 	memcpy(p->watch_orders, orders, sizeof(orders));
@@ -621,17 +665,19 @@ int ms_pressure_prepare(void)
 	ms_hooks_reclaim_totals(&p->totals);
 	p->win.base = p->totals;
 	p->win.start_ns = now;
-	WRITE_ONCE(p->zones, zones);
+	p->zones = zones;
 	ms_pressure_evaluate(p, now);
-	spin_unlock_irq(&p->lock);
+	write_seqcount_end(&ms_pressure_seq);
+	mutex_unlock(&ms_pressure_lock);
 
+	WRITE_ONCE(ms_sampler, w);
+	ms_sample_request_attach(w, &ms_sample_work);
+	timer_setup(&ms_pressure_timer, ms_pressure_tick, TIMER_DEFERRABLE);
 	mutex_lock(&ms_pressure_timer_mutex);
 	WRITE_ONCE(ms_pressure_stopping, false);
-	timer_setup(&ms_pressure_timer, ms_pressure_tick, TIMER_DEFERRABLE);
-	/* Pairs with ms_pressure_rearm_sooner(): the timer is set up before use. */
-	smp_store_release(&ms_pressure_started, true);
-	ms_pressure_arm();
+	ms_pressure_started = true;
 	mutex_unlock(&ms_pressure_timer_mutex);
+	ms_pressure_arm(false);
 	return 0;
 }
 
@@ -639,29 +685,29 @@ int ms_pressure_prepare(void)
  * ms_pressure_exit() - stop sampling and free the per-zone state
  *
  * Description:
- * Called after the hooks are detached: no poke can come any more. Stops
- * the re-arming first, then waits for the irq_work, the hrtimer and the
- * timer, so that none runs once the state is freed.
+ * Called after the hooks are detached (no probe requests an evaluation
+ * any more) and after the notification engine has stopped. Stops the
+ * arming of the timer first and deletes it, then the requests' irq_work
+ * and hrtimer, so that nothing queues the work any more; then the worker
+ * (which runs what is still queued).
  *
  * Context: process context (module exit or a failed init); sleeps. Takes
- * ms_pressure_timer_mutex, then, after dropping it, ms_pressure.lock.
+ * ms_pressure_timer_mutex.
  */
 void ms_pressure_exit(void)
 {
-	struct ms_zone_pressure *zones;
+	struct kthread_worker *w = ms_sampler;
 
 	mutex_lock(&ms_pressure_timer_mutex);
 	WRITE_ONCE(ms_pressure_stopping, true);
-	WRITE_ONCE(ms_pressure_started, false);
+	ms_pressure_started = false;
 	mutex_unlock(&ms_pressure_timer_mutex);
-	/* Evaluations may re-arm the timer (ms_pressure_rearm_sooner()): them first. */
-	irq_work_sync(&ms_pressure_iw);
-	hrtimer_cancel(&ms_pressure_hrtimer);
+	/* Nothing arms it from here on. */
 	ms_timer_delete_sync(&ms_pressure_timer);
+	ms_sample_request_detach();
+	WRITE_ONCE(ms_sampler, NULL);
+	kthread_destroy_worker(w);
 
-	spin_lock_irq(&ms_pressure.lock);
-	zones = ms_pressure.zones;
-	WRITE_ONCE(ms_pressure.zones, NULL);
-	spin_unlock_irq(&ms_pressure.lock);
-	kfree(zones);
+	kfree(ms_pressure.zones);
+	ms_pressure.zones = NULL;
 }

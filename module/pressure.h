@@ -8,7 +8,8 @@
 
 #include <linux/build_bug.h>
 #include <linux/mmzone.h>
-#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <linux/types.h>
 
 #include "hooks.h"
@@ -47,9 +48,10 @@ struct ms_level_state {
 	u64 accounted_ns;	/* time_in_ns[] is accounted up to here */
 	u64 time_in_ns[MS_NR_LEVELS];
 	/*
-	 * When each level was first reached since notifications last
-	 * looked (0: not reached): a brief peak between two passes of the
-	 * notification work is still reported, with its own time.
+	 * The levels this evaluation rose into, at its time (0: not). The
+	 * sampler's consumer runs after every evaluation, so a brief peak
+	 * between two notification passes is still reported, with its own
+	 * time.
 	 */
 	u64 reached_ns[MS_NR_LEVELS];
 };
@@ -79,11 +81,10 @@ struct ms_window {
 };
 
 struct ms_pressure {
-	spinlock_t lock;		/* everything below; taken with irqsave */
 	u64 load_ns;
 	u64 last_eval_ns;
 	u64 evaluations;
-	u64 pokes;			/* evaluations the hooks asked for */
+	u64 pokes;			/* evaluations only the probes asked for */
 	unsigned int nr_zones;		/* nr_node_ids * MAX_NR_ZONES */
 	struct ms_zone_pressure *zones;	/* [nid * MAX_NR_ZONES + zone_idx] */
 	struct ms_level_state sys;
@@ -99,16 +100,49 @@ struct ms_pressure {
 	struct ms_window win;
 	u64 max_reclaim_stall_ns;	/* longest since the last evaluation */
 	u64 max_compact_stall_ns;
-	u64 notify_stall_ns[2];		/* longest since notify last looked */
 	unsigned int nr_watch_orders;
 	unsigned int watch_orders[MS_MAX_WATCH_ORDERS];
 };
 
+/*
+ * The sampler's state, published: only the sampler writes it, inside a
+ * write section of ms_pressure_seq; readers copy what they need in a loop
+ * of ms_pressure_read_begin() and ms_pressure_read_retry() and never
+ * block the sampler:
+ *
+ *	do {
+ *		seq = ms_pressure_read_begin();
+ *		copy = ms_pressure;
+ *	} while (ms_pressure_read_retry(seq));
+ */
 extern struct ms_pressure ms_pressure;
+extern seqcount_mutex_t ms_pressure_seq;
+
+static inline unsigned int ms_pressure_read_begin(void)
+{
+	return read_seqcount_begin(&ms_pressure_seq);
+}
+
+static inline bool ms_pressure_read_retry(unsigned int seq)
+{
+	return read_seqcount_retry(&ms_pressure_seq, seq);
+}
 
 void ms_pressure_refresh(void);
 /* Reset the since-mark minimums. */
 void ms_pressure_mark(void);
+
+struct kthread_worker;
+struct kthread_worker *ms_pressure_worker(void);
+
+/* What runs on the sampler's worker after every evaluation, in this order. */
+enum ms_consumer {
+	MS_CONSUMER_NOTIFY,	/* notify.c: the subscribers' triggers */
+	MS_CONSUMER_HISTORY,	/* history.c: the flight recorder */
+	MS_NR_CONSUMERS
+};
+
+void ms_pressure_set_consumer(enum ms_consumer slot, void (*fn)(void));
 
 /* Windowed activity: the larger of the last complete and current window. */
 u64 ms_window_count(const struct ms_pressure *p, size_t offset);
@@ -121,7 +155,6 @@ unsigned int ms_reclaim_pressure_pct(u64 scanned, u64 reclaimed);
 int ms_pressure_prepare(void);
 void ms_pressure_exit(void);
 int ms_pressure_view_prepare(void);
-void ms_pressure_view_publish(struct dentry *dir);
 void ms_pressure_view_exit(void);
 
 #endif /* _MEMSCOPE_PRESSURE_H */

@@ -6,12 +6,12 @@
  * whose name carries the unit, then a value or name=value pairs. Reading
  * evaluates first, so the values are current; the state is copied under
  * the pressure lock and printed without it. The view is read-only:
- * writing "pressure" to the "mark" file (marks.c) resets the since-mark
+ * writing "pressure" to the "mark" file (views.c) resets the since-mark
  * minimums.
  *
- * Locks: ms_pressure_copy_mutex, then ms_pressure.lock (interrupts off,
- * only for the copy); never the other way. The evaluation before it,
- * ms_pressure_refresh(), takes ms_pressure.lock alone, with no lock held.
+ * Locks: ms_pressure_copy_mutex (the copy), under which the state is
+ * read in a read section of ms_pressure_seq. The evaluation before it,
+ * ms_pressure_refresh(), waits for the sampler with no lock held.
  */
 #include <linux/debugfs.h>
 #include <linux/math64.h>
@@ -23,6 +23,7 @@
 
 #include "memscope.h"
 #include "pressure.h"
+#include "views.h"
 
 struct ms_pressure_copy {
 	struct ms_pressure p;
@@ -147,20 +148,32 @@ static void ms_show_zone(struct seq_file *m, const struct ms_pressure *p,
 	seq_putc(m, '\n');
 }
 
-static int ms_pressure_show(struct seq_file *m, void *unused)
+/**
+ * ms_pressure_show() - print the "pressure" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Has the sampler evaluate first, then prints a copy of its state.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_pressure_show(struct seq_file *m, void *unused)
 {
 	struct ms_pressure_copy *c;
-	unsigned int nr, i;
+	unsigned int nr, i, seq;
 	u64 now;
 
 	ms_pressure_refresh();
 	mutex_lock(&ms_pressure_copy_mutex);
 	c = ms_pressure_copy;
-	spin_lock_irq(&ms_pressure.lock);
-	nr = ms_pressure.nr_zones;
-	c->p = ms_pressure;
-	memcpy(c->zones, ms_pressure.zones, nr * sizeof(c->zones[0]));
-	spin_unlock_irq(&ms_pressure.lock);
+	nr = READ_ONCE(ms_pressure.nr_zones);
+	do {
+		seq = ms_pressure_read_begin();
+		c->p = ms_pressure;
+		memcpy(c->zones, ms_pressure.zones, nr * sizeof(c->zones[0]));
+	} while (ms_pressure_read_retry(seq));
 	now = c->p.last_eval_ns;
 
 	seq_puts(m, "# memscope pressure: levels, headroom to the watermarks, reclaim activity\n");
@@ -175,19 +188,6 @@ static int ms_pressure_show(struct seq_file *m, void *unused)
 	mutex_unlock(&ms_pressure_copy_mutex);
 	return 0;
 }
-
-static int ms_pressure_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ms_pressure_show, NULL);
-}
-
-static const struct file_operations ms_pressure_fops = {
-	.owner = THIS_MODULE,
-	.open = ms_pressure_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
 
 /**
  * ms_pressure_view_prepare() - allocate the copy the view prints from
@@ -208,21 +208,6 @@ int ms_pressure_view_prepare(void)
 	if (!ms_pressure_copy)
 		return -ENOMEM;
 	return 0;
-}
-
-/**
- * ms_pressure_view_publish() - create the debugfs "pressure" view
- * @dir: memscope's debugfs directory
- *
- * Reading the view evaluates, a cost others should not make us pay: the
- * file is 0400.
- *
- * Context: process context (module init); takes no lock.
- */
-void ms_pressure_view_publish(struct dentry *dir)
-{
-	/* Reading evaluates (a cost others should not make us pay): root only. */
-	debugfs_create_file("pressure", 0400, dir, NULL, &ms_pressure_fops);
 }
 
 /**

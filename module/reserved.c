@@ -27,6 +27,7 @@
 #include "compat/symbols.h"
 #include "memscope.h"
 #include "reserved.h"
+#include "views.h"
 
 #define MS_K(pages) ((pages) << (PAGE_SHIFT - 10))
 #define MS_UNKNOWN ULONG_MAX
@@ -294,7 +295,18 @@ static void ms_show_zones(struct seq_file *m)
 		   sp, pr, ma, pr - ma, cma);
 }
 
-static int ms_reserved_show(struct seq_file *m, void *unused)
+/**
+ * ms_reserved_show() - print the "reserved" view
+ * @m: the seq_file of views.c's open
+ * @unused: not used
+ *
+ * Description:
+ * Reserved boot memory by owner, reconciled with the kernel's Memory: line.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int ms_reserved_show(struct seq_file *m, void *unused)
 {
 	struct ms_state *s = kvzalloc(sizeof(*s), GFP_KERNEL);
 	unsigned int i;
@@ -322,7 +334,6 @@ static int ms_reserved_show(struct seq_file *m, void *unused)
 	kvfree(s);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(ms_reserved);
 
 /**
  * ms_reserved_prepare() - find the symbols and keep the boot line
@@ -346,18 +357,4 @@ int ms_reserved_prepare(void)
 	/* Keep the boot line now, before a "dmesg -C" or a wrap loses it. */
 	ms_boot_line_get(&bl);
 	return 0;
-}
-
-/**
- * ms_reserved_publish() - create the debugfs "reserved" view
- * @dir: memscope's debugfs directory
- *
- * Root only: the view shows physical addresses of the kernel and its data.
- *
- * Context: process context (module init); takes no lock.
- */
-void ms_reserved_publish(struct dentry *dir)
-{
-	/* Root only: physical addresses of the kernel and its data. */
-	debugfs_create_file("reserved", 0400, dir, NULL, &ms_reserved_fops);
 }

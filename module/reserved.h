@@ -12,7 +12,6 @@ struct dentry;
 struct seq_file;
 
 int ms_reserved_prepare(void);
-void ms_reserved_publish(struct dentry *dir);
 
 /* ---- reserved_log.c: the kernel's own "Memory: ..." boot line ---- */
 

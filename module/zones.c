@@ -12,6 +12,9 @@
 
 #include "memscope.h"
 
+/* Written by the pressure evaluation, read by the page probe (memscope.h). */
+int ms_kernel_zone __read_mostly;
+
 static struct zone *ms_populated_from(int nid, int zid)
 {
 	for (; nid < MAX_NUMNODES; nid = next_online_node(nid), zid = 0) {
@@ -62,7 +65,7 @@ struct zone *ms_next_zone(struct zone *zone)
  * other (/proc/buddyinfo holds the lock for the same read).
  *
  * Context: any context; takes no lock. The pressure evaluation calls it
- * with ms_pressure.lock held and interrupts off.
+ * from the sampler's thread, in process context.
  */
 void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MS_NR_PAGE_ORDERS])
 {

@@ -1614,10 +1614,149 @@ TEST_F_TIMEOUT(activity, fast_period_applies_as_soon_as_the_level_rises, 60)
  * counts, and the level is oom; it was not before, and is not once the
  * window has rolled past the kill.
  */
+/*
+ * The flight recorder ("history"): what it held about an OOM kill that
+ * nobody was recording. One sample per line, oldest first: time_ms ring
+ * level available_kb kswapd_wakes direct_reclaims compact_stalls
+ * alloc_failures oom_kills, then five columns per zone.
+ */
+struct hist_sample {
+	long long t_ms, available_kb, oom_kills;
+	int level, max_zone_level;
+	char ring;
+};
+
+static int hist_level(const char *w)
+{
+	static const char *const names[] = { "none", "low", "medium", "critical", "oom" };
+
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(w, names[i]))
+			return i;
+	return -1;
+}
+
+/* Parses the view into *out (malloc'ed); the number of samples, or -1. */
+static int hist_read(struct hist_sample **out, int *nzones, long long *bytes)
+{
+	char *t = ms_slurp(MS_DEBUGFS "/history"), *line, *save = NULL;
+	struct hist_sample *v = NULL;
+	int n = 0, cap = 0;
+
+	*nzones = -1;
+	*bytes = -1;
+	if (!t)
+		return -1;
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char lvl[16], ring, *p;
+		struct hist_sample h = { 0 };
+		int used, fields = 0;
+		long long x;
+
+		if (line[0] == '#') {
+			p = strstr(line, " bytes");
+			if (p && !strncmp(line, "# memscope history:", 19)) {
+				while (p > line && p[-1] >= '0' && p[-1] <= '9')
+					p--;
+				*bytes = atoll(p);
+			}
+			if (!strncmp(line, "# time_ms ", 10))
+				*nzones = 0;
+			for (p = line; *nzones >= 0 && (p = strstr(p, ":usable_kb")); p++)
+				(*nzones)++;
+			continue;
+		}
+		if (sscanf(line, "%lld %c %15s %lld %*u %*u %*u %*u %lld%n", &h.t_ms, &ring, lvl,
+			   &h.available_kb, &h.oom_kills, &used) != 5)
+			goto bad;
+		h.ring = ring;
+		h.level = hist_level(lvl);
+		h.max_zone_level = -1;
+		for (p = line + used; sscanf(p, " %15s %lld %lld %lld %lld%n", lvl, &x, &x, &x, &x,
+					     &used) == 5; p += used) {
+			h.max_zone_level = hist_level(lvl) > h.max_zone_level ?
+					   hist_level(lvl) : h.max_zone_level;
+			fields++;
+		}
+		if (h.level < 0 || fields != *nzones)
+			goto bad;
+		if (n == cap) {
+			struct hist_sample *nv = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof(*v));
+
+			if (!nv)
+				goto bad;
+			v = nv;
+		}
+		v[n++] = h;
+	}
+	free(t);
+	*out = v;
+	return n;
+bad:
+	free(t);
+	free(v);
+	return -1;
+}
+
+/*
+ * After an OOM kill between t_hog and t_end (ms): the history holds the
+ * descent (MemAvailable at the last sample before the hog against the
+ * kernel's figure, then down), the level rising to critical or oom, and
+ * the kill counted (/proc/vmstat oom_kill).
+ */
+static void check_history(struct __test_metadata *_metadata, long long t_hog,
+			  long long t_end, long long avail_kb, long long kills)
+{
+	long long bytes, base_avail = -1, base_kills = -1, low = -1, last_c = -1;
+	long long kill_seen = -1;
+	struct hist_sample *h = NULL;
+	int n, nzones, top = -1, during = 0;
+
+	n = hist_read(&h, &nzones, &bytes);
+	ASSERT_GT(n, 0);
+	ASSERT_GT(nzones, 0);
+	/* The recorder's budget: 16 KiB with one zone (versatilepb). */
+	if (nzones == 1)
+		EXPECT_LE(bytes, 16384);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			EXPECT_LE(h[i - 1].t_ms, h[i].t_ms);
+		if (h[i].ring == 'c') {
+			/* Coarse samples are at least a second apart. */
+			if (last_c >= 0)
+				EXPECT_GE(h[i].t_ms - last_c, 999);
+			last_c = h[i].t_ms;
+		}
+		if (h[i].t_ms < t_hog) {
+			base_avail = h[i].available_kb;
+			base_kills = h[i].oom_kills;
+			continue;
+		}
+		if (h[i].t_ms > t_end + 1000)
+			continue;
+		during++;
+		low = low < 0 || h[i].available_kb < low ? h[i].available_kb : low;
+		top = h[i].level > top ? h[i].level : top;
+		if (kill_seen < 0 && base_kills >= 0 && h[i].oom_kills - base_kills >= kills)
+			kill_seen = h[i].t_ms;
+	}
+	TH_LOG("history: %d samples, %d zone(s), %lld bytes; before the hog %lld kB available (MemAvailable %lld kB), lowest during %lld kB, top level %d, kill counted at %lld ms (hog %lld..%lld ms)",
+	       n, nzones, bytes, base_avail, avail_kb, low, top, kill_seen, t_hog, t_end);
+	ASSERT_GE(base_avail, 0);
+	/* The sample before the hog agrees with the kernel's own figure. */
+	EXPECT_LE(llabs(base_avail - avail_kb), avail_kb / 10 + 1024);
+	EXPECT_GE(during, 2);
+	/* The descent: the hog took most of what was available. */
+	EXPECT_LT(low, base_avail / 2);
+	EXPECT_GE(top, 3);
+	EXPECT_GE(kill_seen, t_hog);
+	free(h);
+}
+
 TEST_F_TIMEOUT(activity, oom_kill_sets_oom, 600)
 {
 	static struct oracle o;
-	long long before, after;
+	long long before, after, t_hog, t_end, avail_kb;
 	int status;
 	pid_t pid;
 	char *t;
@@ -1625,6 +1764,7 @@ TEST_F_TIMEOUT(activity, oom_kill_sets_oom, 600)
 		SKIP(return, "kernel without vmscan tracepoints");
 
 	ms_oracle("/proc/vmstat oom_kill");
+	ms_oracle("/proc/meminfo MemAvailable");
 	ASSERT_EQ(0, ms_write_str("/proc/self/oom_score_adj", "-1000"));
 	t = view_text();
 	ASSERT_TRUE(t != NULL);
@@ -1632,10 +1772,15 @@ TEST_F_TIMEOUT(activity, oom_kill_sets_oom, 600)
 	free(t);
 	ms_param_set("window_ms", "60000");
 	before = ms_vmstat("oom_kill");
+	/* The recorder's sample before the hog is at most a second old. */
+	spin_ms(1100);
+	avail_kb = ms_meminfo("MemAvailable");
+	t_hog = ms_now_ms();
 	pid = ms_fork_oom_hog(NULL);
 	ASSERT_GT(pid, 0);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	t_end = ms_now_ms();
 	after = ms_vmstat("oom_kill");
 	t = view_text();
 	ASSERT_TRUE(t != NULL);
@@ -1643,6 +1788,7 @@ TEST_F_TIMEOUT(activity, oom_kill_sets_oom, 600)
 	EXPECT_EQ(after - before, kv(t, "system", "window_events", "oom_kills"));
 	EXPECT_EQ(4, level_of(t, "system"));
 	free(t);
+	check_history(_metadata, t_hog, t_end, avail_kb, after - before);
 	flush_activity();
 	/* Its memory is back: nothing justifies oom, nor, after kswapd, more. */
 	EXPECT_NE(4, wait_sys_level(0, 5000));

@@ -19,7 +19,7 @@ ifneq ($(CONFIG_DEBUG_FS),y)
 $(error memscope: KDIR's kernel has no CONFIG_DEBUG_FS; memscope's views are debugfs files)
 endif
 
-memscope-y += compat/symbols.o compat/pgtable_walk.o compat/memblock.o compat/lockdown.o
+memscope-y += compat/symbols.o compat/pgtable_walk.o compat/memblock.o
 
 # The feature probes. The command line holds KDIR's include paths, so a
 # build against another KDIR in the same tree probes again (if_changed).
