@@ -42,6 +42,7 @@
 #include <linux/timer.h>
 #include <linux/vmstat.h>
 
+#include "compat/reclaim_state.h"
 #include "compat/timers.h"
 #include "memscope.h"
 #include "pressure.h"
@@ -357,7 +358,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	for_each_online_node(nid) {
 		p->kswapd_awake += ms_hooks_kswapd_awake(nid);
 		/* Reset by kswapd as soon as it reclaims something again. */
-		p->kswapd_failing += READ_ONCE(NODE_DATA(nid)->kswapd_failures) > 0;
+		p->kswapd_failing += ms_pgdat_kswapd_failures(NODE_DATA(nid)) > 0;
 	}
 
 	p->usable = 0;
