@@ -28,6 +28,7 @@ static const struct mst_handler *const mst_handlers[] = {
 	&mst_hkpages_handler,
 	&mst_hkslab_handler,
 	&mst_bench_handler,
+	&mst_floor_handler,
 	&mst_h2_handler,
 };
 

@@ -28,6 +28,7 @@ extern const struct mst_handler mst_activity_handler;
 extern const struct mst_handler mst_hkpages_handler;
 extern const struct mst_handler mst_hkslab_handler;
 extern const struct mst_handler mst_bench_handler;
+extern const struct mst_handler mst_floor_handler;
 extern const struct mst_handler mst_h2_handler;
 
 #endif /* _MST_H */
