@@ -31,14 +31,14 @@
  */
 int ms_buddy_show(struct seq_file *m, void *unused)
 {
-	unsigned long nr_free[MAX_ORDER];
-	u64 pages_ge[MAX_ORDER + 1];
+	unsigned long nr_free[MS_NR_PAGE_ORDERS];
+	u64 pages_ge[MS_NR_PAGE_ORDERS + 1];
 	struct zone *zone;
 	int order;
 
 	seq_puts(m, "# memscope buddy: free blocks per node, zone and order\n");
 	seq_puts(m, "# lockless snapshot of free_area[].nr_free (approximate while the allocator runs)\n");
-	seq_printf(m, "# page_size %lu orders %d\n", PAGE_SIZE, MAX_ORDER);
+	seq_printf(m, "# page_size %lu orders %d\n", PAGE_SIZE, MS_NR_PAGE_ORDERS);
 	seq_printf(m, "# %-4s %-8s %5s %12s %12s %14s %10s %10s\n",
 		   "node", "zone", "order", "free_blocks", "free_pages",
 		   "free_pages_ge", "unusable", "fragindex");
@@ -47,12 +47,12 @@ int ms_buddy_show(struct seq_file *m, void *unused)
 		ms_zone_nr_free(zone, nr_free);
 
 		/* Free pages held in blocks of this order or larger. */
-		pages_ge[MAX_ORDER] = 0;
-		for (order = MAX_ORDER - 1; order >= 0; order--)
+		pages_ge[MS_NR_PAGE_ORDERS] = 0;
+		for (order = MS_NR_PAGE_ORDERS - 1; order >= 0; order--)
 			pages_ge[order] = pages_ge[order + 1] +
 					  ((u64)nr_free[order] << order);
 
-		for (order = 0; order < MAX_ORDER; order++) {
+		for (order = 0; order < MS_NR_PAGE_ORDERS; order++) {
 			seq_printf(m, "  %-4d %-8s %5d %12lu %12llu %14llu",
 				   zone_to_nid(zone), zone->name, order,
 				   nr_free[order], (u64)nr_free[order] << order,

@@ -31,24 +31,24 @@ struct ms_contig {
  * Context: any context; a pure function of its arguments.
  * Return: the number of blocks.
  */
-u64 ms_order_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order)
+u64 ms_order_blocks(const unsigned long nr_free[MS_NR_PAGE_ORDERS], unsigned int order)
 {
 	unsigned int o;
 	u64 n = 0;
 
-	for (o = order; o < MAX_ORDER; o++)
+	for (o = order; o < MS_NR_PAGE_ORDERS; o++)
 		n += (u64)nr_free[o] << (o - order);
 	return n;
 }
 
-static void ms_contig_info(const unsigned long nr_free[MAX_ORDER],
+static void ms_contig_info(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 			   unsigned int order, struct ms_contig *c)
 {
 	unsigned int o;
 
 	c->free_pages = 0;
 	c->blocks_total = 0;
-	for (o = 0; o < MAX_ORDER; o++) {
+	for (o = 0; o < MS_NR_PAGE_ORDERS; o++) {
 		c->blocks_total += nr_free[o];
 		c->free_pages += (u64)nr_free[o] << o;
 	}
@@ -67,7 +67,7 @@ static void ms_contig_info(const unsigned long nr_free[MAX_ORDER],
  * Return: thousandths: 0 when every free page is usable for @order, 1000
  * when none is (or nothing is free).
  */
-int ms_unusable_index(const unsigned long nr_free[MAX_ORDER], unsigned int order)
+int ms_unusable_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS], unsigned int order)
 {
 	struct ms_contig c;
 
@@ -91,7 +91,7 @@ int ms_unusable_index(const unsigned long nr_free[MAX_ORDER], unsigned int order
  * otherwise towards 0 the failure is lack of memory, towards 1000 it is
  * fragmentation; 0 when nothing is free.
  */
-int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
+int ms_fragmentation_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 			   unsigned int order)
 {
 	struct ms_contig c;

@@ -113,7 +113,7 @@ static void ms_hist_copy(struct ms_hist_sample *s, const struct ms_pressure *p)
 	s->kswapd_wakes = p->totals.kswapd_wakes;
 	s->direct_reclaims = p->totals.direct_reclaims;
 	s->compact_stalls = p->totals.compact_stalls;
-	for (o = 0; o < MAX_ORDER; o++)
+	for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 		failures += p->totals.alloc_failures[o];
 	s->alloc_failures = failures;
 	s->oom_kills = p->totals.oom_kills;

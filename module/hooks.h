@@ -11,6 +11,8 @@
 #include <linux/percpu.h>
 #include <linux/types.h>
 
+#include "compat/orders.h"
+
 /* Reclaim and failure activity since the module was loaded. */
 struct ms_reclaim_totals {
 	u64 kswapd_wakes;		/* mm_vmscan_kswapd_wake */
@@ -19,7 +21,7 @@ struct ms_reclaim_totals {
 	u64 lru_scanned;		/* mm_vmscan_lru_shrink_inactive */
 	u64 lru_reclaimed;
 	u64 oom_kills;			/* oom mark_victim */
-	u64 alloc_failures[MAX_ORDER];	/* mm_page_alloc with page == NULL */
+	u64 alloc_failures[MS_NR_PAGE_ORDERS];	/* mm_page_alloc with page == NULL */
 	/* Order 0, of allocations that may use the zone of kernel allocations. */
 	u64 alloc_failures_kernel0;
 };

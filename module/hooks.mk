@@ -5,7 +5,7 @@ memscope-y += hooks_status.o hooks_page.o hooks_vmscan.o hooks_slab.o \
 
 # Slab cache names need the private mm/slab.h of exactly the kernel built
 # for: struct kmem_cache is private in 6.1 and its layout depends on the
-# source and the config (hooks_slabpriv.h). The config always comes from
+# source and the config (compat/slab_layout.h). The config always comes from
 # KDIR. The source is the build's own tree when it has one (embedded
 # builds); otherwise MEMSCOPE_SLAB_SRC=<unpacked source tree>, accepted only
 # if its version is KDIR's and, when KDIR's headers carry a distro package

@@ -51,7 +51,7 @@ static void ms_seq_order_cols(struct seq_file *m, unsigned int width)
 {
 	unsigned int o;
 
-	for (o = 0; o < MAX_ORDER; o++)
+	for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 		seq_printf(m, " %*u", width, o);
 	seq_putc(m, '\n');
 }
@@ -68,7 +68,7 @@ static void ms_alloc_orders(struct seq_file *m)
 	for (sc = 0; sc < 2; sc++) {
 		const struct ms_page_stats *s = sc ? ms_alloc_delta : ms_alloc_now;
 
-		for (o = 0; o < MAX_ORDER; o++) {
+		for (o = 0; o < MS_NR_PAGE_ORDERS; o++) {
 			u64 allocs = 0, frees = 0;
 
 			for (slot = 0; slot < ms_page_nr_slots; slot++) {
@@ -102,7 +102,7 @@ static bool ms_slot_used(unsigned int slot)
 
 	if (zone && populated_zone(zone))
 		return true;
-	for (o = 0; o < MAX_ORDER; o++)
+	for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 		if (ms_alloc_now->zone[slot][0][o] || ms_alloc_now->zone[slot][1][o])
 			return true;
 	return false;
@@ -131,7 +131,7 @@ static void ms_alloc_zones(struct seq_file *m)
 				seq_printf(m, "%-9s %-5s %4d %-8s %-5s", "zone",
 					   ms_scope_names[sc], nid, zone ? zone->name : "?",
 					   ev[e]);
-				for (o = 0; o < MAX_ORDER; o++)
+				for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 					seq_printf(m, " %10llu", s->zone[slot][e][o]);
 				seq_putc(m, '\n');
 			}
@@ -152,7 +152,7 @@ static void ms_alloc_mts(struct seq_file *m)
 		for (t = 0; t < MIGRATE_TYPES; t++) {
 			seq_printf(m, "%-9s %-5s %-12s", "mt", ms_scope_names[sc],
 				   ms_migratetype_names[t]);
-			for (o = 0; o < MAX_ORDER; o++)
+			for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 				seq_printf(m, " %10llu", s->mt[t][o]);
 			seq_putc(m, '\n');
 		}
@@ -171,9 +171,9 @@ static void ms_alloc_extfrag(struct seq_file *m)
 	for (sc = 0; sc < 2; sc++) {
 		const struct ms_page_stats *s = sc ? ms_alloc_delta : ms_alloc_now;
 
-		for (a = 0; a < MAX_ORDER; a++) {
+		for (a = 0; a < MS_NR_PAGE_ORDERS; a++) {
 			seq_printf(m, "%-9s %-5s %11u", "extfrag", ms_scope_names[sc], a);
-			for (f = 0; f < MAX_ORDER; f++)
+			for (f = 0; f < MS_NR_PAGE_ORDERS; f++)
 				seq_printf(m, " %8llu", s->extfrag[a][f]);
 			seq_putc(m, '\n');
 		}

@@ -18,6 +18,8 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include "compat/orders.h"
+
 struct seq_file;
 struct tracepoint;
 
@@ -79,15 +81,15 @@ void ms_slab_data_free(void);
 #define MS_PAGE_MAX_NODES 16
 
 struct ms_page_stats {
-	u64 fail[MAX_ORDER];		/* mm_page_alloc with page == NULL */
-	u64 fail_nowarn[MAX_ORDER];	/* ... of which __GFP_NOWARN */
+	u64 fail[MS_NR_PAGE_ORDERS];		/* mm_page_alloc with page == NULL */
+	u64 fail_nowarn[MS_NR_PAGE_ORDERS];	/* ... of which __GFP_NOWARN */
 	u64 fail_kernel0;		/* order-0 ones that could use ms_kernel_zone */
-	u64 drained[MAX_ORDER];		/* mm_page_pcpu_drain */
-	u64 mt[MIGRATE_TYPES][MAX_ORDER];	/* allocations by migratetype */
-	u64 extfrag[MAX_ORDER][MAX_ORDER];	/* [alloc_order][fallback_order] */
+	u64 drained[MS_NR_PAGE_ORDERS];		/* mm_page_pcpu_drain */
+	u64 mt[MIGRATE_TYPES][MS_NR_PAGE_ORDERS];	/* allocations by migratetype */
+	u64 extfrag[MS_NR_PAGE_ORDERS][MS_NR_PAGE_ORDERS];	/* [alloc_order][fallback_order] */
 	u64 extfrag_mt[MIGRATE_TYPES][MIGRATE_TYPES];	/* [alloc][fallback] */
 	u64 extfrag_small[MIGRATE_TYPES];	/* fallback_order < pageblock_order */
-	u64 zone[][2][MAX_ORDER];	/* [slot][0 alloc, 1 free][order] */
+	u64 zone[][2][MS_NR_PAGE_ORDERS];	/* [slot][0 alloc, 1 free][order] */
 };
 
 extern unsigned int ms_page_nr_slots;	/* node slots x MAX_NR_ZONES */
@@ -108,7 +110,7 @@ enum ms_stall_kind { MS_STALL_RECLAIM, MS_STALL_COMPACT, MS_NR_STALL_KINDS };
 #define MS_STALL_BUCKETS 24
 
 struct ms_reclaim_stats {
-	u64 kswapd_wakes[MAX_ORDER];	/* mm_vmscan_kswapd_wake by order */
+	u64 kswapd_wakes[MS_NR_PAGE_ORDERS];	/* mm_vmscan_kswapd_wake by order */
 	u64 direct_reclaims;		/* mm_vmscan_direct_reclaim_begin */
 	u64 direct_untimed;		/* ends without their begin */
 	u64 direct_ns;
@@ -156,7 +158,7 @@ void ms_reclaim_view_exit(void);
  * 3 * 2^(p-1) bytes (the 96 and 192 byte caches); other sizes (slub_debug
  * metadata) go to the next bucket up.
  */
-#define MS_KCLASSES (2 * (PAGE_SHIFT + MAX_ORDER) + 2)
+#define MS_KCLASSES (2 * (PAGE_SHIFT + MS_NR_PAGE_ORDERS) + 2)
 
 struct ms_kclass_stats {
 	u64 allocs, frees, fails;
@@ -197,7 +199,7 @@ size_t ms_kclass_bytes(unsigned int bucket);
 int ms_slab_view_init(void);
 void ms_slab_view_exit(void);
 
-/* How cache names were obtained (hooks_slabpriv.h), for the view header. */
+/* How cache names were obtained (compat/slab_layout.h), for the view header. */
 extern const char *const ms_slab_names_source;
 bool ms_slab_have_names(void);
 

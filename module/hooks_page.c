@@ -14,7 +14,7 @@
  *
  * Not seen by these tracepoints (see the documentation): pages from the
  * bulk allocator (alloc_pages_bulk*, used by vmalloc), requests rejected
- * before the allocator runs (order >= MAX_ORDER, fault injection), and
+ * before the allocator runs (order >= MS_NR_PAGE_ORDERS, fault injection), and
  * CMA/contig ranges. A high-order block freed in pieces is counted at the
  * orders it is freed at.
  */
@@ -71,7 +71,7 @@ static void ms_probe_page_alloc(void *data, struct page *page,
 {
 	struct ms_page_stats __percpu *s = ms_page_pcpu;
 
-	if (unlikely(order >= MAX_ORDER))
+	if (unlikely(order >= MS_NR_PAGE_ORDERS))
 		return;
 	if (unlikely(!page)) {
 		/* Slow path: the allocation has failed. */
@@ -91,7 +91,7 @@ static void ms_probe_page_alloc(void *data, struct page *page,
 
 static void ms_probe_page_free(void *data, struct page *page, unsigned int order)
 {
-	if (likely(order < MAX_ORDER)) {
+	if (likely(order < MS_NR_PAGE_ORDERS)) {
 		this_cpu_inc(ms_page_pcpu->zone[ms_page_slot(page)][1][order]);
 		ms_sample_note_free(order);
 	}
@@ -100,7 +100,7 @@ static void ms_probe_page_free(void *data, struct page *page, unsigned int order
 static void ms_probe_pcpu_drain(void *data, struct page *page,
 				unsigned int order, int migratetype)
 {
-	if (likely(order < MAX_ORDER))
+	if (likely(order < MS_NR_PAGE_ORDERS))
 		this_cpu_inc(ms_page_pcpu->drained[order]);
 }
 
@@ -109,8 +109,8 @@ static void ms_probe_extfrag(void *data, struct page *page, int alloc_order,
 {
 	struct ms_page_stats __percpu *s = ms_page_pcpu;
 
-	if (unlikely((unsigned int)alloc_order >= MAX_ORDER ||
-		     (unsigned int)fallback_order >= MAX_ORDER ||
+	if (unlikely((unsigned int)alloc_order >= MS_NR_PAGE_ORDERS ||
+		     (unsigned int)fallback_order >= MS_NR_PAGE_ORDERS ||
 		     (unsigned int)alloc_mt >= MIGRATE_TYPES ||
 		     (unsigned int)fallback_mt >= MIGRATE_TYPES))
 		return;
@@ -208,7 +208,7 @@ void ms_page_sum(struct ms_page_stats *t)
 
 /**
  * ms_page_sum_fails() - add every CPU's failed allocations to a total
- * @fail: MAX_ORDER counters, failures of each order added to them
+ * @fail: MS_NR_PAGE_ORDERS counters, failures of each order added to them
  * @fail_kernel0: order-0 failures that could have used ms_kernel_zone,
  *     added to it
  *
@@ -225,7 +225,7 @@ void ms_page_sum_fails(u64 *fail, u64 *fail_kernel0)
 	for_each_possible_cpu(cpu) {
 		const struct ms_page_stats *c = per_cpu_ptr(ms_page_pcpu, cpu);
 
-		for (o = 0; o < MAX_ORDER; o++)
+		for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 			fail[o] += READ_ONCE(c->fail[o]);
 		*fail_kernel0 += READ_ONCE(c->fail_kernel0);
 	}

@@ -65,7 +65,7 @@ static u64 ms_rv_kswapd(const struct ms_reclaim_stats *s)
 	u64 n = 0;
 	unsigned int o;
 
-	for (o = 0; o < MAX_ORDER; o++)
+	for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 		n += s->kswapd_wakes[o];
 	return n;
 }
@@ -117,7 +117,7 @@ int ms_reclaim_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "#\n# kswapd: kswapd wakes (balancing runs) by requested order\n");
 	seq_printf(m, "# %-5s %5s %14s %14s\n", "kswapd", "order", "since_load", "since_mark");
-	for (o = 0; o < MAX_ORDER; o++)
+	for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 		seq_printf(m, "%-7s %5u %14llu %14llu\n", "kswapd", o, a->kswapd_wakes[o],
 			   a->kswapd_wakes[o] - b->kswapd_wakes[o]);
 

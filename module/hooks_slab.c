@@ -34,7 +34,7 @@
 #include <trace/events/kmem.h>
 
 #include "hooks_internal.h"
-#include "hooks_slabpriv.h"
+#include "compat/slab_layout.h"
 
 const char *const ms_slab_names_source = MS_SLAB_NAMES_SOURCE;
 
@@ -43,7 +43,7 @@ const char *const ms_slab_names_source = MS_SLAB_NAMES_SOURCE;
  *
  * Context: any context.
  * Return: true if this build has the kernel's private mm/slab.h
- * (hooks_slabpriv.h), false if caches are shown as hashed pointers.
+ * (compat/slab_layout.h), false if caches are shown as hashed pointers.
  */
 bool ms_slab_have_names(void)
 {

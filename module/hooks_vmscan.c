@@ -49,6 +49,7 @@ struct compact_control;
 #include <trace/events/compaction.h>
 #include <trace/events/oom.h>
 
+#include "compat/tracepoints.h"
 #include "hooks.h"
 #include "hooks_internal.h"
 #include "sample_request.h"
@@ -169,7 +170,7 @@ static void ms_stall_max(enum ms_stall_kind kind, u64 ns)
 
 static void ms_probe_kswapd_wake(void *data, int nid, int zid, int order)
 {
-	if ((unsigned int)order < MAX_ORDER)
+	if ((unsigned int)order < MS_NR_PAGE_ORDERS)
 		this_cpu_inc(ms_rc->st.kswapd_wakes[order]);
 	if ((unsigned int)nid < nr_node_ids)
 		WRITE_ONCE(ms_kswapd_awake[nid], 1);
@@ -208,6 +209,8 @@ static void ms_probe_direct_begin(void *data, int order, gfp_t gfp)
 	ms_sample_request_now();
 }
 
+MS_TP_DIRECT_RECLAIM_BEGIN(ms_probe_direct_begin)
+
 static void ms_probe_direct_end(void *data, unsigned long nr_reclaimed)
 {
 	struct ms_stall_slot *s = ms_slot_find(MS_STALL_RECLAIM);
@@ -226,6 +229,8 @@ static void ms_probe_direct_end(void *data, unsigned long nr_reclaimed)
 	}
 	ms_sample_request_now();
 }
+
+MS_TP_DIRECT_RECLAIM_END(ms_probe_direct_end)
 
 static void ms_probe_lru_inactive(void *data, int nid, unsigned long nr_scanned,
 				  unsigned long nr_reclaimed,
@@ -373,18 +378,20 @@ static void ms_probe_kcompactd_wake(void *data, int nid, int order,
 
 /* ---- OOM ---- */
 
-static void ms_probe_mark_victim(void *data, struct task_struct *task, uid_t uid)
+static void ms_probe_mark_victim(void *data)
 {
 	this_cpu_inc(ms_rc->st.oom_kills);
 	ms_sample_request();
 }
 
+MS_TP_MARK_VICTIM(ms_probe_mark_victim)
+
 static struct ms_tp_hook ms_reclaim_hooks[] = {
 	{ .name = "mm_vmscan_kswapd_wake", .probe = ms_probe_kswapd_wake },
 	{ .name = "mm_vmscan_kswapd_sleep", .probe = ms_probe_kswapd_sleep },
 	/* end before begin: a begin is never left without its end */
-	{ .name = "mm_vmscan_direct_reclaim_end", .probe = ms_probe_direct_end },
-	{ .name = "mm_vmscan_direct_reclaim_begin", .probe = ms_probe_direct_begin },
+	{ .name = "mm_vmscan_direct_reclaim_end", .probe = ms_probe_direct_end_tp },
+	{ .name = "mm_vmscan_direct_reclaim_begin", .probe = ms_probe_direct_begin_tp },
 	{ .name = "mm_vmscan_lru_shrink_inactive", .probe = ms_probe_lru_inactive },
 	{ .name = "mm_compaction_suitable",
 	  .probe = MS_COMPACTION_PROBE(ms_probe_compact_suitable) },
@@ -401,7 +408,7 @@ static struct ms_tp_hook ms_reclaim_hooks[] = {
 	/* last: an attempt's other events are hooked before it can start */
 	{ .name = "mm_compaction_try_to_compact_pages",
 	  .probe = MS_COMPACTION_PROBE(ms_probe_try_compact) },
-	{ .name = "mark_victim", .probe = ms_probe_mark_victim },
+	{ .name = "mark_victim", .probe = ms_probe_mark_victim_tp },
 };
 
 /* Compile-time check of every probe against the kernel's TP_PROTO. */
@@ -409,8 +416,8 @@ static void __maybe_unused ms_reclaim_check_protos(void)
 {
 	check_trace_callback_type_mm_vmscan_kswapd_wake(ms_probe_kswapd_wake);
 	check_trace_callback_type_mm_vmscan_kswapd_sleep(ms_probe_kswapd_sleep);
-	check_trace_callback_type_mm_vmscan_direct_reclaim_begin(ms_probe_direct_begin);
-	check_trace_callback_type_mm_vmscan_direct_reclaim_end(ms_probe_direct_end);
+	check_trace_callback_type_mm_vmscan_direct_reclaim_begin(ms_probe_direct_begin_tp);
+	check_trace_callback_type_mm_vmscan_direct_reclaim_end(ms_probe_direct_end_tp);
 	check_trace_callback_type_mm_vmscan_lru_shrink_inactive(ms_probe_lru_inactive);
 #ifdef CONFIG_COMPACTION
 	check_trace_callback_type_mm_compaction_try_to_compact_pages(ms_probe_try_compact);
@@ -421,7 +428,7 @@ static void __maybe_unused ms_reclaim_check_protos(void)
 	check_trace_callback_type_mm_compaction_defer_reset(ms_probe_defer_reset);
 	check_trace_callback_type_mm_compaction_kcompactd_wake(ms_probe_kcompactd_wake);
 #endif
-	check_trace_callback_type_mark_victim(ms_probe_mark_victim);
+	check_trace_callback_type_mark_victim(ms_probe_mark_victim_tp);
 }
 
 /* Before attaching: slots and kswapd states from an earlier attach are stale. */
@@ -523,7 +530,7 @@ void ms_reclaim_totals_fill(struct ms_reclaim_totals *t)
 	for_each_possible_cpu(cpu) {
 		const struct ms_reclaim_stats *c = &per_cpu_ptr(ms_rc, cpu)->st;
 
-		for (o = 0; o < MAX_ORDER; o++)
+		for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 			t->kswapd_wakes += READ_ONCE(c->kswapd_wakes[o]);
 		t->direct_reclaims += READ_ONCE(c->direct_reclaims);
 		t->compact_stalls += READ_ONCE(c->compact_stalls);

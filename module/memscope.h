@@ -8,6 +8,8 @@
 #include <linux/mmzone.h>
 #include <linux/types.h>
 
+#include "compat/orders.h"
+
 /* The release, from module/VERSION (module/Kbuild passes it). */
 #ifndef MEMSCOPE_VERSION
 #error "MEMSCOPE_VERSION is not set: build through module/Kbuild"
@@ -28,7 +30,7 @@ struct zone *ms_next_zone(struct zone *zone);
  * Copy of free_area[].nr_free without zone->lock (/proc/buddyinfo reads the
  * same counters with the lock held): orders of a busy zone may not agree.
  */
-void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER]);
+void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MS_NR_PAGE_ORDERS]);
 
 /*
  * The highest populated zone up to ZONE_NORMAL: where ordinary kernel
@@ -42,10 +44,10 @@ extern int ms_kernel_zone;
  * The kernel's fragmentation indexes (mm/vmstat.c), recomputed from a
  * snapshot of nr_free: thousandths, as the kernel keeps them.
  */
-u64 ms_order_blocks(const unsigned long nr_free[MAX_ORDER], unsigned int order);
-int ms_unusable_index(const unsigned long nr_free[MAX_ORDER],
+u64 ms_order_blocks(const unsigned long nr_free[MS_NR_PAGE_ORDERS], unsigned int order);
+int ms_unusable_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 		      unsigned int order);
-int ms_fragmentation_index(const unsigned long nr_free[MAX_ORDER],
+int ms_fragmentation_index(const unsigned long nr_free[MS_NR_PAGE_ORDERS],
 			   unsigned int order);
 void ms_seq_index(struct seq_file *m, int index);
 

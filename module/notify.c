@@ -141,21 +141,21 @@ static int ms_trigger_validate(struct memscope_trigger *t, int *slot)
 {
 	/* A lookup of an unknown or garbage name is harmless; the rules decide. */
 	*slot = t->flags & MEMSCOPE_TRIGF_ZONE ? ms_find_zone_slot(t) : -1;
-	return ms_rules_validate(t, *slot, MAX_ORDER);
+	return ms_rules_validate(t, *slot, MS_NR_PAGE_ORDERS);
 }
 
 static u64 ms_failures_from(const struct ms_reclaim_totals *t, unsigned int order)
 {
 	u64 n = 0;
 
-	for (; order < MAX_ORDER; order++)
+	for (; order < MS_NR_PAGE_ORDERS; order++)
 		n += t->alloc_failures[order];
 	return n;
 }
 
 static unsigned long ms_blocks_ge(struct zone *zone, unsigned int order)
 {
-	unsigned long nr_free[MAX_ORDER];
+	unsigned long nr_free[MS_NR_PAGE_ORDERS];
 
 	ms_zone_nr_free(zone, nr_free);
 	return ms_order_blocks(nr_free, order);

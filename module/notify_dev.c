@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat/devnode.h"
 #include "notify.h"
 #include "notify_parse.h"
 #include "pressure.h"
@@ -357,7 +358,7 @@ static const struct file_operations ms_dev_fops = {
 	.fasync = ms_dev_fasync,
 	.unlocked_ioctl = ms_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	.llseek = MS_DEVNODE_LLSEEK,
 };
 
 static struct miscdevice ms_miscdev = {
@@ -389,7 +390,7 @@ static void ms_dev_chown(void)
 		return;
 	}
 	inode_lock(d_inode(path.dentry));
-	ret = notify_change(&init_user_ns, path.dentry, &ia, NULL);
+	ret = ms_devnode_notify_change(path.dentry, &ia);
 	inode_unlock(d_inode(path.dentry));
 	path_put(&path);
 	if (ret)

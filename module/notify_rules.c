@@ -105,7 +105,7 @@ static int ms_trigger_values(struct memscope_trigger *t, unsigned int max_order)
  *     level, stall flags) are filled in
  * @zone_slot: with MEMSCOPE_TRIGF_ZONE, the caller's lookup of t->zone and
  *     t->node (>= 0, or the -errno the lookup failed with); else unused
- * @max_order: orders from this one up are out of range (MAX_ORDER)
+ * @max_order: orders from this one up are out of range (MS_NR_PAGE_ORDERS)
  *
  * The checks run in the order a caller sees in the errno: unknown flags
  * and reserved fields, fields the kind does not use, a headroom trigger

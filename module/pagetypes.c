@@ -71,7 +71,7 @@ int ms_pagetypes_show(struct seq_file *m, void *unused)
 	unsigned int order;
 	int mt;
 
-	count = kmalloc_array(MIGRATE_TYPES * MAX_ORDER, sizeof(*count),
+	count = kmalloc_array(MIGRATE_TYPES * MS_NR_PAGE_ORDERS, sizeof(*count),
 			      GFP_KERNEL);
 	if (!count)
 		return -ENOMEM;
@@ -80,21 +80,21 @@ int ms_pagetypes_show(struct seq_file *m, void *unused)
 	seq_printf(m, "# one free list at a time under zone->lock, at most %lu entries each (shown as >%lu)\n",
 		   MS_WALK_CAP, MS_WALK_CAP);
 	seq_printf(m, "# %-4s %-8s %-12s", "node", "zone", "type");
-	for (order = 0; order < MAX_ORDER; order++)
+	for (order = 0; order < MS_NR_PAGE_ORDERS; order++)
 		seq_printf(m, " %7u", order);
 	seq_putc(m, '\n');
 
 	for (zone = ms_first_zone(); zone; zone = ms_next_zone(zone)) {
-		for (order = 0; order < MAX_ORDER; order++) {
+		for (order = 0; order < MS_NR_PAGE_ORDERS; order++) {
 			for (mt = 0; mt < MIGRATE_TYPES; mt++)
-				count[mt * MAX_ORDER + order] =
+				count[mt * MS_NR_PAGE_ORDERS + order] =
 					ms_count_free_list(zone, order, mt);
 		}
 		for (mt = 0; mt < MIGRATE_TYPES; mt++) {
 			seq_printf(m, "  %-4d %-8s %-12s", zone_to_nid(zone),
 				   zone->name, ms_migratetype_names[mt]);
-			for (order = 0; order < MAX_ORDER; order++) {
-				unsigned long n = count[mt * MAX_ORDER + order];
+			for (order = 0; order < MS_NR_PAGE_ORDERS; order++) {
+				unsigned long n = count[mt * MS_NR_PAGE_ORDERS + order];
 
 				seq_printf(m, n >= MS_WALK_CAP ? " >%6lu" : " %7lu", n);
 			}

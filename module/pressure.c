@@ -42,6 +42,8 @@
 #include <linux/timer.h>
 #include <linux/vmstat.h>
 
+#include "compat/reclaim_state.h"
+#include "compat/timers.h"
 #include "memscope.h"
 #include "pressure.h"
 #include "sample_request.h"
@@ -335,7 +337,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	struct ms_class_sum cls[MAX_NR_ZONES] = {};
 	enum ms_level sys_target = MS_LEVEL_NONE, sys_relaxed = MS_LEVEL_NONE;
 	enum ms_level activity, pos;
-	unsigned long nr_free[MAX_ORDER];
+	unsigned long nr_free[MS_NR_PAGE_ORDERS];
 	int top_class = -1, kernel_class = -1;
 	bool below_high = false;
 	struct zone *zone;
@@ -356,7 +358,7 @@ static void ms_pressure_evaluate(struct ms_pressure *p, u64 now)
 	for_each_online_node(nid) {
 		p->kswapd_awake += ms_hooks_kswapd_awake(nid);
 		/* Reset by kswapd as soon as it reclaims something again. */
-		p->kswapd_failing += READ_ONCE(NODE_DATA(nid)->kswapd_failures) > 0;
+		p->kswapd_failing += ms_pgdat_kswapd_failures(NODE_DATA(nid)) > 0;
 	}
 
 	p->usable = 0;
@@ -631,9 +633,9 @@ int ms_pressure_prepare(void)
 	unsigned int i;
 
 	for (i = 0; i < nr_orders; i++) {
-		if (orders[i] >= MAX_ORDER) {
+		if (orders[i] >= MS_NR_PAGE_ORDERS) {
 			pr_err("orders=%u: this kernel's orders are 0..%d\n",
-			       orders[i], MAX_ORDER - 1);
+			       orders[i], MS_NR_PAGE_ORDERS - 1);
 			return -EINVAL;
 		}
 	}
@@ -702,7 +704,7 @@ void ms_pressure_exit(void)
 	ms_pressure_started = false;
 	mutex_unlock(&ms_pressure_timer_mutex);
 	/* Nothing arms it from here on. */
-	del_timer_sync(&ms_pressure_timer);
+	ms_timer_delete_sync(&ms_pressure_timer);
 	ms_sample_request_detach();
 	WRITE_ONCE(ms_sampler, NULL);
 	kthread_destroy_worker(w);

@@ -76,7 +76,7 @@ static void ms_show_system(struct seq_file *m, const struct ms_pressure *p, u64 
 	u64 failures = 0;
 	int o;
 
-	for (o = 0; o < MAX_ORDER; o++)
+	for (o = 0; o < MS_NR_PAGE_ORDERS; o++)
 		failures += ms_window_count(p, offsetof(struct ms_reclaim_totals,
 							alloc_failures[o]));
 	ms_show_levels(m, "system", &p->sys, now);

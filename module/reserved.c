@@ -24,7 +24,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "ksym.h"
+#include "compat/symbols.h"
 #include "memscope.h"
 #include "reserved.h"
 #include "views.h"
@@ -242,8 +242,8 @@ static void ms_show_memmap(struct seq_file *m)
 	for_each_online_node(nid) {
 		pg_data_t *pgdat = NODE_DATA(nid);
 #ifdef CONFIG_FLATMEM
-		pages += ALIGN(pgdat_end_pfn(pgdat), MAX_ORDER_NR_PAGES) -
-			 (pgdat->node_start_pfn & ~(MAX_ORDER_NR_PAGES - 1));
+		pages += ALIGN(pgdat_end_pfn(pgdat), MS_MAX_ORDER_NR_PAGES) -
+			 (pgdat->node_start_pfn & ~(MS_MAX_ORDER_NR_PAGES - 1));
 #else
 		unsigned long pfn;
 

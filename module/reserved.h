@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * memscope: declarations shared by the files of the "reserved" view
- * (reserved*.c, kva.c). Physical ranges are [start, end).
+ * (reserved*.c, compat/pgtable_walk.c). Physical ranges are [start, end).
  */
 #ifndef _MEMSCOPE_RESERVED_H
 #define _MEMSCOPE_RESERVED_H
@@ -67,7 +67,7 @@ int ms_pfn_state(unsigned long pfn);
 unsigned long ms_count_pages(phys_addr_t start, phys_addr_t end,
 			     bool reserved);
 
-/* ---- kva.c: physical address of a kernel virtual address ---- */
+/* ---- compat/pgtable_walk.c: physical address of a kernel virtual address ---- */
 
 #define MS_NO_PHYS ((phys_addr_t)~0ULL)
 
@@ -83,7 +83,7 @@ phys_addr_t ms_kva_to_phys(unsigned long va, unsigned long *span);
 /* Calls w->fn for each page holding a level of init_mm's page tables. */
 struct ms_table_walk {
 	void (*fn)(struct ms_table_walk *w, phys_addr_t page);
-	/* kva.c's own: last table page and entry seen at each level */
+	/* pgtable_walk.c's own: last table page and entry seen at each level */
 	unsigned long last_page[5];
 	u64 last_entry[5];
 	/* Entries whose read faulted (a table freed under the walk): skipped. */
@@ -122,7 +122,7 @@ void ms_owners_find(struct ms_owners *o, const struct ms_kimage *k);
  */
 int ms_initrd_range(phys_addr_t *start, phys_addr_t *end, const char **src);
 
-/* ---- reserved_memblock.c ---- */
+/* ---- compat/memblock.c ---- */
 
 /* Reserved pages of every owner now, by page state; returns attributed. */
 unsigned long ms_show_owner_pages(struct seq_file *m,

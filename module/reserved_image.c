@@ -4,7 +4,7 @@
  * after it has printed its "Memory:" line.
  *
  * The section markers (_stext, __init_begin, ...) are not exported; they
- * come from ksym.c or not at all. Sizes are computed the way
+ * come from compat/symbols.c or not at all. Sizes are computed the way
  * mem_init_print_info() does, including its adj_init_size() corrections
  * for sections nested in others.
  *
@@ -18,7 +18,7 @@
 #include <linux/pfn.h>
 #include <linux/sched.h>
 
-#include "ksym.h"
+#include "compat/symbols.h"
 #include "reserved.h"
 
 static const char *ms_sym_fill(unsigned long *dst, const char *name,

@@ -16,7 +16,7 @@
 #include <asm/bootparam.h>
 #endif
 
-#include "ksym.h"
+#include "compat/symbols.h"
 #include "reserved.h"
 
 #ifdef CONFIG_X86

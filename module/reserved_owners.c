@@ -23,7 +23,7 @@
 #include <linux/pfn.h>
 #include <linux/string.h>
 
-#include "ksym.h"
+#include "compat/symbols.h"
 #include "memscope.h"
 #include "reserved.h"
 
@@ -174,8 +174,8 @@ static void ms_own_memmap(struct ms_owners *o)
 #ifdef CONFIG_FLATMEM
 		/* alloc_node_mem_map(): MAX_ORDER-aligned at both ends. */
 		unsigned long start = pgdat->node_start_pfn &
-				      ~(MAX_ORDER_NR_PAGES - 1);
-		unsigned long end = ALIGN(pgdat_end_pfn(pgdat), MAX_ORDER_NR_PAGES);
+				      ~(MS_MAX_ORDER_NR_PAGES - 1);
+		unsigned long end = ALIGN(pgdat_end_pfn(pgdat), MS_MAX_ORDER_NR_PAGES);
 		struct page *map = pgdat->node_mem_map;
 
 		if (map)
@@ -287,14 +287,18 @@ static void ms_own_cma(struct ms_owners *o)
 {
 #ifdef CONFIG_CMA
 	typeof(cma_for_each_area) *for_each =
-		(void *)ms_ksym("cma_for_each_area");
+		(void *)ms_ksym_func("cma_for_each_area");
 	struct ms_cma_ctx c = {
 		.o = o,
-		.base = (void *)ms_ksym("cma_get_base"),
-		.size = (void *)ms_ksym("cma_get_size"),
-		.name = (void *)ms_ksym("cma_get_name"),
+		.base = (void *)ms_ksym_func("cma_get_base"),
+		.size = (void *)ms_ksym_func("cma_get_size"),
+		.name = (void *)ms_ksym_func("cma_get_name"),
 	};
 
+	if (ms_ksym_calls_refused()) {
+		ms_note(o, "CMA areas: not listed (IBT or kCFI: no call to cma_for_each_area())");
+		return;
+	}
 	if (!for_each || !c.base || !c.size || !c.name) {
 		ms_note(o, "CMA areas: cma_for_each_area() not resolvable");
 		return;
@@ -327,7 +331,7 @@ static void ms_own_dt_reserved(struct ms_owners *o)
 static void ms_own_hash(struct ms_owners *o, const char *name,
 			unsigned long table, unsigned long bytes)
 {
-	if (virt_addr_valid(table))
+	if (virt_addr_valid((void *)table))
 		ms_own(o, name, __pa(table), __pa(table) + bytes);
 }
 

@@ -12,6 +12,7 @@
 #include <linux/irq_work.h>
 #include <linux/kthread.h>
 
+#include "compat/timers.h"
 #include "sample_request.h"
 
 DEFINE_PER_CPU(unsigned int, ms_pages_since_request);
@@ -118,8 +119,8 @@ void ms_sample_request_now(void)
 void ms_sample_request_attach(struct kthread_worker *worker, struct kthread_work *work)
 {
 	ms_request_by_hrtimer = !arch_irq_work_has_interrupt();
-	hrtimer_init(&ms_request_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	ms_request_hrtimer.function = ms_request_hrtimer_fn;
+	ms_hrtimer_setup(&ms_request_hrtimer, ms_request_hrtimer_fn, CLOCK_MONOTONIC,
+			 HRTIMER_MODE_REL_HARD);
 	WRITE_ONCE(ms_request_work, work);
 	/* Pairs with ms_request_queue(): the work is set first. */
 	smp_store_release(&ms_request_worker, worker);

@@ -67,11 +67,11 @@ struct zone *ms_next_zone(struct zone *zone)
  * Context: any context; takes no lock. The pressure evaluation calls it
  * from the sampler's thread, in process context.
  */
-void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MAX_ORDER])
+void ms_zone_nr_free(struct zone *zone, unsigned long nr_free[MS_NR_PAGE_ORDERS])
 {
 	unsigned int order;
 
-	for (order = 0; order < MAX_ORDER; order++) {
+	for (order = 0; order < MS_NR_PAGE_ORDERS; order++) {
 		/*
 		 * Lockless by design, a diagnostic snapshot. mm/vmstat.c marks
 		 * this read data_race() too, though it holds zone->lock.

@@ -103,15 +103,50 @@ ms_debian_sysmap() {
 MS_TARGETS="versatilepb versatilepb-highmem versatilepb-debug versatilepb-nocompaction"
 MS_TARGETS+=" versatilepb-notracepoints x86_64 x86_64-debug arm64"
 
+# The kernel series a target boots: MEMSCOPE_KERNEL (qemu/run --kernel),
+# 6.1 by default. 6.12: Debian's prebuilt amd64 and arm64 kernels from
+# bookworm-backports (scripts/fetch-debian-kernel); the versatilepb and
+# x86_64-debug kernels, and 7.3, are not built from source yet.
+MS_SERIES=${MEMSCOPE_KERNEL:-6.1}
+MS_SERIES_TARGETS_6_12="x86_64 arm64"
+
 # Target facts: kernel image, KDIR for module builds, busybox, compiler, QEMU.
 # Sets MS_KERNEL MS_DTB MS_KDIR MS_BUSYBOX MS_ARCH MS_CROSS MS_CC MS_QEMU,
 # MS_SYSMAP (the kernel's System.map, if there is one to be had), and
 # MS_KRELEASE and MS_KSERIES: the release of the kernel the target boots,
 # from its build (include/config/kernel.release: 6.1.192, 6.1.0-56-amd64),
 # and its series (6.1), which selftests/expected-skips is keyed by.
+# MS_STAGE_NAME: the target's build directory under MS_BUILD ("x86_64",
+# "x86_64-6.12"); MS_SLAB_SRC and MS_SLAB_SRC_PKG: the source tree (its
+# mm/slab.h) and package version for slab cache names, when not 6.1's.
 ms_target_setup() {
 	local target=$1 abi root
-	MS_DTB="" MS_SYSMAP=""
+	MS_DTB="" MS_SYSMAP="" MS_SLAB_SRC="" MS_SLAB_SRC_PKG=""
+	MS_STAGE_NAME=$target
+	case "$MS_SERIES" in
+	6.1) ;;
+	6.12)
+		grep -qw -- "$target" <<<"$MS_SERIES_TARGETS_6_12" ||
+			die "no 6.12 kernel for $target here (6.12 targets: $MS_SERIES_TARGETS_6_12)"
+		MS_STAGE_NAME=$target-6.12
+		case "$target" in
+		x86_64) root=$("$MS_HERE/../scripts/fetch-debian-kernel" 6.12 amd64 | tail -1)
+			MS_ARCH=x86_64 MS_CROSS="" MS_QEMU=qemu-system-x86_64 MS_BUSYBOX=/bin/busybox ;;
+		arm64) root=$("$MS_HERE/../scripts/fetch-debian-kernel" 6.12 arm64 | tail -1)
+			MS_ARCH=arm64 MS_CROSS=aarch64-linux-gnu- MS_QEMU=qemu-system-aarch64
+			MS_BUSYBOX="$(ms_debian_unpack arm64busybox busybox-static:arm64)/bin/busybox" ;;
+		esac
+		[ -n "$root" ] || die "fetching Debian's 6.12 kernel for $target failed"
+		MS_KERNEL=$(ls "$root"/boot/vmlinuz-* | head -1)
+		MS_KDIR=$(ls -d "$root"/usr/src/linux-headers-*-"${MS_KERNEL##*-}" | head -1)
+		if [ -f "$root/slab-src/.memscope-unpacked" ]; then
+			MS_SLAB_SRC="$root/slab-src"
+			MS_SLAB_SRC_PKG=$(cat "$root/slab-src/.memscope-unpacked")
+		fi
+		;;
+	*) die "unknown kernel series '$MS_SERIES' (6.1, 6.12)" ;;
+	esac
+	if [ "$MS_SERIES" = 6.1 ]; then
 	case "$target" in
 	versatilepb | versatilepb-highmem | versatilepb-debug | versatilepb-nocompaction | \
 	versatilepb-notracepoints)
@@ -158,6 +193,7 @@ ms_target_setup() {
 		;;
 	*) die "unknown target '$target' (${MS_TARGETS// /, })" ;;
 	esac
+	fi
 	MS_KRELEASE=$(cat "$MS_KDIR/include/config/kernel.release" 2>/dev/null) ||
 		die "no include/config/kernel.release in $MS_KDIR"
 	MS_KSERIES=$(sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$MS_KRELEASE")

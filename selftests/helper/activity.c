@@ -127,7 +127,7 @@ static int mst_activity_run(const char *verb, char *args)
 	if (!strcmp(verb, "tp_lru"))
 		return mst_fire_lru(a, b);
 	if (!strcmp(verb, "tp_direct"))
-		return a < MAX_ORDER ? mst_fire_direct(a, b) : -EINVAL;
+		return a < MS_NR_PAGE_ORDERS ? mst_fire_direct(a, b) : -EINVAL;
 	if (a >= nr_node_ids || !node_online(a) || b > MST_KSWAPD_FAILURES_MAX)
 		return -EINVAL;
 	WRITE_ONCE(NODE_DATA(a)->kswapd_failures, b);

@@ -69,7 +69,7 @@ static int mst_bench_run(const char *verb, char *args)
 		return -ENOIOCTLCMD;
 	if (!args || sscanf(args, "%u %u", &arg, &n) != 2 || !n || n > MST_BENCH_MAX)
 		return -EINVAL;
-	if (pages ? arg >= MAX_ORDER : !arg || arg > KMALLOC_MAX_CACHE_SIZE)
+	if (pages ? arg >= MS_NR_PAGE_ORDERS : !arg || arg > KMALLOC_MAX_CACHE_SIZE)
 		return -EINVAL;
 	ret = pages ? mst_bench_pages(arg, n) : mst_bench_kmalloc(arg, n);
 	if (ret)

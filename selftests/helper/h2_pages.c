@@ -52,7 +52,7 @@ static int mst_h2_run(const char *verb, char *args)
 
 	if (strcmp(verb, "h2_nowait"))
 		return -ENOIOCTLCMD;
-	if (!args || sscanf(args, "%u %u", &order, &n) != 2 || order >= MAX_ORDER)
+	if (!args || sscanf(args, "%u %u", &order, &n) != 2 || order >= MS_NR_PAGE_ORDERS)
 		return -EINVAL;
 	return mst_h2_nowait(order, n);
 }

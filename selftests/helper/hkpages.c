@@ -113,7 +113,7 @@ static int mst_hk_frag(unsigned int order)
 	struct page *page;
 
 	mst_hk_last_ok = 0;
-	for (o = MAX_ORDER - 1; o + 1 > order; o--) {
+	for (o = MS_NR_PAGE_ORDERS - 1; o + 1 > order; o--) {
 		while ((page = alloc_pages(MST_HK_NORECLAIM, o))) {
 			/* 2^o order-0 pages; keep the odd ones. */
 			split_page(page, o);
@@ -183,11 +183,11 @@ static int mst_hk_run(const char *verb, char *args)
 		return 0;
 	}
 	if (!strcmp(verb, "hk_pages"))
-		return n == 2 && b < MAX_ORDER ? mst_hk_pages(a, b) : -EINVAL;
+		return n == 2 && b < MS_NR_PAGE_ORDERS ? mst_hk_pages(a, b) : -EINVAL;
 	if (strcmp(verb, "hk_fail") && strcmp(verb, "hk_frag") &&
 	    strcmp(verb, "hk_stall") && strcmp(verb, "hk_skip"))
 		return -ENOIOCTLCMD;
-	if (n < 1 || a >= MAX_ORDER)
+	if (n < 1 || a >= MS_NR_PAGE_ORDERS)
 		return -EINVAL;
 	mst_hk_last_verb = "none";
 	mst_hk_last_order = a;

@@ -7,6 +7,9 @@
 #ifndef _MST_H
 #define _MST_H
 
+/* The buddy order count, as memscope defines it (module/compat/orders.h). */
+#include "compat/orders.h"
+
 struct seq_file;
 
 struct mst_handler {

@@ -34,7 +34,7 @@ static int mst_alloc_pages(unsigned int order, gfp_t gfp)
 {
 	struct mst_block *b;
 
-	if (order >= MAX_ORDER)
+	if (order >= MS_NR_PAGE_ORDERS)
 		return -EINVAL;
 	if (mst_nr_blocks >= MST_MAX_BLOCKS)
 		return -ENOSPC;

@@ -8,7 +8,7 @@
  *
  * By memblock region, where the architecture keeps memblock after boot
  * (CONFIG_ARCH_KEEP_MEMBLOCK): struct memblock is public but not exported;
- * its regions are copied from the address ksym.c finds. No lock exists
+ * its regions are copied from the address compat/symbols.c finds. No lock exists
  * (debugfs memblock/ reads them without one too): the copy is made
  * fault-tolerant and checked, see ms_copy_regions(). The regions record
  * what was reserved during boot, including what was freed since (initrd on
@@ -22,7 +22,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "ksym.h"
+#include "compat/symbols.h"
 #include "memscope.h"
 #include "reserved.h"
 

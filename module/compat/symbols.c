@@ -15,6 +15,9 @@
  *    is refused.
  * kallsyms wins when both know a name; when both are usable they are
  * compared and any disagreement makes the table unusable.
+ *
+ * With IBT or kCFI built in, no looked-up function is ever called
+ * (symbols.h): kallsyms_lookup_name() is not obtained at all.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,7 +29,7 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
-#include "ksym.h"
+#include "compat/symbols.h"
 #include "ms_sysmap.h"
 
 static char *ksyms = "auto";
@@ -42,8 +45,37 @@ static bool ms_sysmap_ok;
 static const char *ms_sysmap_why = "not tried";
 static unsigned int ms_sysmap_n, ms_cmp_agree, ms_cmp_differ;
 
+/*
+ * Built with indirect-branch tracking or kernel CFI: a call to a function
+ * found by address may trap (#CP on a sealed ENDBR, or a CFI failure).
+ * Decided at build time, so TCG guests, which do not emulate IBT, take
+ * the same path as IBT hardware.
+ */
+#if IS_ENABLED(CONFIG_X86_KERNEL_IBT)
+#define MS_NO_CALLS_WHY "kernel with IBT (CONFIG_X86_KERNEL_IBT): memscope never calls a function found by address"
+#elif IS_ENABLED(CONFIG_CFI_CLANG) || IS_ENABLED(CONFIG_CFI)
+#define MS_NO_CALLS_WHY "kernel with kCFI: memscope never calls a function found by address"
+#else
+#define MS_NO_CALLS_WHY NULL
+#endif
+
+/**
+ * ms_ksym_calls_refused() - whether looked-up functions may be called
+ *
+ * Context: any context.
+ * Return: NULL when they may, else a sentence saying why not.
+ */
+const char *ms_ksym_calls_refused(void)
+{
+	return MS_NO_CALLS_WHY;
+}
+
 static void ms_kallsyms_init(void)
 {
+	if (ms_ksym_calls_refused()) {
+		ms_kallsyms_why = ms_ksym_calls_refused();
+		return;
+	}
 #ifdef CONFIG_KPROBES
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
 	int ret = register_kprobe(&kp);
@@ -185,6 +217,23 @@ unsigned long ms_ksym(const char *name)
 }
 
 /**
+ * ms_ksym_func() - the runtime address of a kernel function, to call it
+ * @name: the function
+ *
+ * As ms_ksym(), but 0 on a kernel with IBT or kCFI, where memscope never
+ * calls a function found by address (ms_ksym_calls_refused() says why).
+ *
+ * Context: process context; takes no memscope lock.
+ * Return: the address, or 0.
+ */
+unsigned long ms_ksym_func(const char *name)
+{
+	if (ms_ksym_calls_refused())
+		return 0;
+	return ms_ksym(name);
+}
+
+/**
  * ms_ksym_describe() - print which symbol sources are in use and why
  * @m: the reserved view being shown
  *
@@ -206,4 +255,7 @@ void ms_ksym_describe(struct seq_file *m)
 	if (ms_lookup_name && ms_sysmap_ok)
 		seq_printf(m, "# symbols: %u names known to both sources, all equal\n",
 			   ms_cmp_agree);
+	if (ms_ksym_calls_refused())
+		seq_printf(m, "# symbols: no looked-up function is called: %s\n",
+			   ms_ksym_calls_refused());
 }

@@ -14,8 +14,8 @@
  * Without it memscope degrades visibly: caches have no names (the view
  * shows a hashed pointer) and kfree() finds its size class through ksize().
  */
-#ifndef _MEMSCOPE_HOOKS_SLABPRIV_H
-#define _MEMSCOPE_HOOKS_SLABPRIV_H
+#ifndef _MEMSCOPE_COMPAT_SLAB_LAYOUT_H
+#define _MEMSCOPE_COMPAT_SLAB_LAYOUT_H
 
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -46,13 +46,14 @@ static inline void ms_slab_cache_fill(const void *cache, char *name,
 static __always_inline size_t ms_slab_kfree_info(const void *obj,
 						 const void **cache)
 {
-	struct folio *folio = virt_to_folio(obj);
+	/* mm/slab.h's own lookup: through the folio up to 7.2, the page since. */
+	const struct slab *slab = virt_to_slab(obj);
 	const struct kmem_cache *s;
 
 	*cache = NULL;
-	if (unlikely(!folio_test_slab(folio)))
-		return folio_size(folio);	/* large kmalloc */
-	s = folio_slab(folio)->slab_cache;
+	if (unlikely(!slab))
+		return folio_size(virt_to_folio(obj));	/* large kmalloc */
+	s = slab->slab_cache;
 	/* kmalloc's tracepoint reports s->size as the bytes allocated. */
 	if (likely(s->flags & SLAB_KMALLOC))
 		return s->size;
@@ -81,4 +82,4 @@ static inline size_t ms_slab_kfree_info(const void *obj, const void **cache)
 }
 
 #endif /* MS_SLAB_H */
-#endif /* _MEMSCOPE_HOOKS_SLABPRIV_H */
+#endif /* _MEMSCOPE_COMPAT_SLAB_LAYOUT_H */

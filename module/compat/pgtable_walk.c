@@ -19,7 +19,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "ksym.h"
+#include "compat/symbols.h"
 #include "reserved.h"
 
 /*
@@ -137,7 +137,7 @@ phys_addr_t ms_kva_to_phys(unsigned long va, unsigned long *span)
 		*span = end - va;
 		return __pa_symbol(va);
 	}
-	if (virt_addr_valid(va))
+	if (virt_addr_valid((void *)va))
 		return __pa(va);
 	if (!init)
 		return MS_NO_PHYS;
