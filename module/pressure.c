@@ -107,7 +107,7 @@ MODULE_PARM_DESC(hold_ms, "time a lower level must stay justified before a level
 static unsigned int orders[MS_MAX_WATCH_ORDERS] = { 1, 2, 3, 4 };
 static unsigned int nr_orders = 4;
 module_param_array(orders, uint, &nr_orders, 0444);
-MODULE_PARM_DESC(orders, "orders whose availability the pressure view shows (up to 8, each below the kernel's MAX_ORDER; default 1,2,3,4)");
+MODULE_PARM_DESC(orders, "orders whose availability the pressure view shows (up to 8, each an order the kernel's buddy allocator has; default 1,2,3,4)");
 
 /* Fewer pages scanned in a window say nothing about reclaim efficiency. */
 #define MS_MIN_SCANNED SWAP_CLUSTER_MAX
