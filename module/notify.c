@@ -302,6 +302,8 @@ bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev)
 	if (sub->count) {
 		*ev = sub->ring[sub->head];
 		ev->dropped = sub->drops_unreported;
+		sub->in_flight_seq = ev->seq;
+		sub->in_flight_dropped = false;
 		got = true;
 	}
 	spin_unlock_irqrestore(&sub->lock, flags);
@@ -313,9 +315,11 @@ bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev)
  * @sub: the subscriber
  * @ev: the copy
  *
- * Does nothing if the record is no longer the oldest (a full queue
- * dropped it, or the queue was cleared, meanwhile). Otherwise it goes,
- * and the drops that @ev reported are no longer owed.
+ * The record goes, and the drops that @ev reported are no longer owed.
+ * If a full queue dropped it from the ring meanwhile, it was not counted
+ * as dropped (ms_queue_event() saw it in flight): it counts as read now,
+ * since the reader has it. If the queue was cleared meanwhile, nothing
+ * changes.
  *
  * Context: process context (read()), sub->read_mutex held as for
  * ms_subscriber_peek(). Takes sub->lock.
@@ -325,13 +329,41 @@ void ms_subscriber_consume(struct ms_subscriber *sub, const struct memscope_even
 	unsigned long flags;
 
 	spin_lock_irqsave(&sub->lock, flags);
-	/* Unless the queue overflowed meanwhile and dropped it already. */
 	if (sub->count && sub->ring[sub->head].seq == ev->seq) {
 		sub->head = (sub->head + 1) % sub->ring_len;
 		sub->count--;
 		sub->read++;
 		sub->drops_unreported -= min(sub->drops_unreported, ev->dropped);
+	} else if (sub->in_flight_seq == ev->seq && sub->in_flight_dropped) {
+		sub->read++;
+		sub->drops_unreported -= min(sub->drops_unreported, ev->dropped);
 	}
+	sub->in_flight_seq = 0;
+	spin_unlock_irqrestore(&sub->lock, flags);
+}
+
+/**
+ * ms_subscriber_unpeek() - the copy of a peeked record did not reach the reader
+ * @sub: the subscriber
+ * @ev: the copy
+ *
+ * The record stays the oldest, to be read again; if a full queue dropped
+ * it from the ring meanwhile, it is counted as dropped now, and reported
+ * in the next record read.
+ *
+ * Context: process context (read()), sub->read_mutex held as for
+ * ms_subscriber_peek(). Takes sub->lock.
+ */
+void ms_subscriber_unpeek(struct ms_subscriber *sub, const struct memscope_event *ev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sub->lock, flags);
+	if (sub->in_flight_seq == ev->seq && sub->in_flight_dropped) {
+		sub->dropped++;
+		sub->drops_unreported++;
+	}
+	sub->in_flight_seq = 0;
 	spin_unlock_irqrestore(&sub->lock, flags);
 }
 
@@ -386,10 +418,15 @@ static void ms_queue_event(struct ms_subscriber *sub, struct ms_trigger *tr,
 
 	if (sub->count == sub->ring_len) {
 		/* Keep the newest: the oldest record is the least useful. */
+		if (sub->ring[sub->head].seq == sub->in_flight_seq) {
+			/* A reader is copying it out: read or dropped, it decides. */
+			sub->in_flight_dropped = true;
+		} else {
+			sub->dropped++;
+			sub->drops_unreported++;
+		}
 		sub->head = (sub->head + 1) % sub->ring_len;
 		sub->count--;
-		sub->dropped++;
-		sub->drops_unreported++;
 	}
 	tail = (sub->head + sub->count) % sub->ring_len;
 	ev = &sub->ring[tail];

@@ -41,6 +41,14 @@ struct ms_subscriber {
 	unsigned int ring_len, head, count;
 	struct memscope_event *ring;	/* [ring_len] */
 	u64 seq, queued, read, dropped, drops_unreported;
+	/*
+	 * The record a reader has peeked and is copying out (0: none), and
+	 * whether a full queue has dropped it from the ring meanwhile: it is
+	 * then counted as read once the copy has succeeded, or as dropped
+	 * if it failed, never as both.
+	 */
+	u64 in_flight_seq;
+	bool in_flight_dropped;
 	u64 interval_ns, last_delivery_ns;
 };
 
@@ -58,6 +66,8 @@ int ms_subscriber_set_interval(struct ms_subscriber *sub, u64 ns);
  */
 bool ms_subscriber_peek(struct ms_subscriber *sub, struct memscope_event *ev);
 void ms_subscriber_consume(struct ms_subscriber *sub, const struct memscope_event *ev);
+/* The copy of a peeked record failed: it stays queued (or counts as dropped). */
+void ms_subscriber_unpeek(struct ms_subscriber *sub, const struct memscope_event *ev);
 
 int ms_notify_prepare(void);
 void ms_notify_exit(void);

@@ -164,8 +164,10 @@ static ssize_t ms_dev_copy_records(struct ms_subscriber *sub, char __user *buf, 
 	size_t done = 0;
 
 	while (done + sizeof(ev) <= count && ms_subscriber_peek(sub, &ev)) {
-		if (copy_to_user(buf + done, &ev, sizeof(ev)))
+		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+			ms_subscriber_unpeek(sub, &ev);
 			return done ? done : -EFAULT;
+		}
 		ms_subscriber_consume(sub, &ev);
 		done += sizeof(ev);
 	}
