@@ -1,0 +1,270 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# memscope tool: every subcommand run on the fixture directories, each
+# result compared with a figure awk takes from the fixture text itself,
+# not from the tool's parsers.
+#
+#   run_tests.sh MEMSCOPE-BINARY FIXTURES-DIR
+#
+# Prints TAP; exits 1 if a case failed. promtool check metrics runs when
+# promtool is installed (Debian: prometheus), jq parses JSON when present.
+set -u
+
+BIN=$1
+FIX=$2
+IDLE=$FIX/versatilepb-32M
+HOG=$FIX/versatilepb-32M-hog
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/memscope-test.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+n=0
+failed=0
+skipped=0
+
+# ok NAME: the case passed; nok NAME WHY: it failed.
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; echo "# $2"; }
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n $1 # SKIP $2"; }
+expect() { # NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "got '$2', want '$3'"; fi
+}
+
+# The pressure view's system level as MEMSCOPE_LEVEL_* numbers it.
+level_of() {
+	awk '$1 == "system" && $2 == "level" {
+		split("none low medium critical oom", w, " ")
+		for (i = 1; i <= 5; i++) if (w[i] == $3) print i - 1 }' "$1/pressure"
+}
+page_size() { awk '$2 == "page_size" { sub(";", "", $3); print $3 }' "$1/pressure"; }
+system_value() { awk -v k="$2" '$1 == "system" && $2 == k { print $3 }' "$1/pressure"; }
+# A [totals] row's KiB column of the reserved view.
+totals_kib() {
+	awk -v k="$2" '/^\[/ { s = $0 } s == "[totals]" && $1 == k { print $3 }' "$1/reserved"
+}
+
+# --- status -------------------------------------------------------------
+for dir in "$IDLE" "$HOG"; do
+	name=$(basename "$dir")
+	"$BIN" --root "$dir" --proc "$IDLE/proc" status > "$TMP/status" 2> "$TMP/err"
+	rc=$?
+	expect "status_exit_is_the_level_$name" "$rc" "$(level_of "$dir")"
+	lines=$(wc -l < "$TMP/status")
+	width=$(awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' "$TMP/status")
+	if [ "$lines" -le 24 ] && [ "$width" -le 80 ]; then
+		ok "status_fits_80x24_$name"
+	else
+		nok "status_fits_80x24_$name" "$lines lines, $width columns"
+	fi
+	kib=$(( $(system_value "$dir" available_pages) * $(page_size "$dir") / 1024 ))
+	if grep -q "MemAvailable ${kib}K" "$TMP/status"; then
+		ok "status_memavailable_$name"
+	else
+		nok "status_memavailable_$name" "no 'MemAvailable ${kib}K' in: $(head -1 "$TMP/status")"
+	fi
+	word=$(awk '$1 == "system" && $2 == "level" { print $3 }' "$dir/pressure")
+	expect "status_names_the_level_$name" \
+		"$(head -1 "$TMP/status" | sed -n 's/^memscope: system level \([a-z]*\) .*/\1/p')" "$word"
+done
+
+# The bar's fill on the hog fixture stops between min and high: the
+# zone is medium, above min and below high.
+bar=$("$BIN" --root "$HOG" status 2>/dev/null | grep '^  \[')
+case "$bar" in
+*"m#l.h."*) ok status_bar_shows_usable_between_watermarks ;;
+*) nok status_bar_shows_usable_between_watermarks "bar: $bar" ;;
+esac
+if grep -q 'buddy' "$TMP/err" && "$BIN" --root "$HOG" status 2>/dev/null |
+		awk '$1 == "node0/Normal" { exit $NF == "?" ? 0 : 1 }'; then
+	ok status_says_what_a_missing_view_leaves_unknown
+else
+	nok status_says_what_a_missing_view_leaves_unknown "no error for buddy, or order not '?'"
+fi
+
+# Highest free order: the last order with a free block in the buddy view.
+top=$(awk '$1 ~ /^[0-9]+$/ && $2 == "Normal" && $4 > 0 { o = $3 } END { print o }' "$IDLE/buddy")
+got=$("$BIN" --root "$IDLE" status | awk '$1 == "node0/Normal" { print $NF }')
+expect status_highest_free_order "$got" "$top"
+
+# Five biggest owners: the view's owner rows by KiB, summary rows left out.
+awk '/^\[/ { s = $0; next } s == "[reserved now by owner]" && !/^#/ &&
+	$1 != "total" && $1 != "attributed" { print $NF }' "$IDLE/reserved" |
+	sort -rn | head -5 > "$TMP/want_owners"
+"$BIN" --root "$IDLE" status | sed -n '/^biggest reserved owners/,/^last events/p' |
+	awk '/^  / { sub("K", "", $(NF-1)); print $(NF-1) }' > "$TMP/got_owners"
+if cmp -s "$TMP/want_owners" "$TMP/got_owners"; then
+	ok status_five_biggest_owners
+else
+	nok status_five_biggest_owners "want $(tr '\n' ' ' < "$TMP/want_owners"), got $(tr '\n' ' ' < "$TMP/got_owners")"
+fi
+
+# Last events: as many as the view holds (up to five), the newest last.
+want=$(awk '!/^#/ && NF == 10' "$IDLE/events" | tail -5 | awk '{ print $1 }' | tr '\n' ' ')
+got=$("$BIN" --root "$IDLE" status | sed -n '/^last events/,$p' |
+	awk '$2 == "s" { split($1, t, "."); print t[1] * 1000 + t[2] }' | tr '\n' ' ')
+expect status_last_events "$got" "$want"
+
+if command -v jq > /dev/null; then
+	"$BIN" --root "$HOG" --proc "$IDLE/proc" status --json > "$TMP/status.json" 2>/dev/null
+	rc=$?
+	expect status_json_exit_is_the_level "$rc" "$(level_of "$HOG")"
+	expect status_json_level "$(jq -r '.level + " " + (.level_value | tostring)' "$TMP/status.json")" \
+		"critical 3"
+	expect status_json_memavailable "$(jq .mem_available_bytes "$TMP/status.json")" \
+		$(( $(system_value "$HOG" available_pages) * $(page_size "$HOG") ))
+	hr=$(awk '$1 == "node0/Normal" && $2 == "headroom_pages" { split($5, h, "="); print h[2] }' \
+		"$HOG/pressure")
+	expect status_json_negative_headroom "$(jq '.zones[0].headroom_bytes.high' "$TMP/status.json")" \
+		$((hr * $(page_size "$HOG")))
+	expect status_json_missing_view_is_null "$(jq '.zones[0].highest_free_order' "$TMP/status.json")" null
+	expect status_json_kernel "$(jq -r .kernel "$TMP/status.json")" "$(cat "$IDLE/proc/sys/kernel/osrelease")"
+else
+	skip status_json "jq not installed"
+fi
+
+# --- reserved -----------------------------------------------------------
+"$BIN" --root "$IDLE" reserved > "$TMP/reserved"
+expect reserved_exit_status $? 0
+# Owner rows: between the heading and the rule; the KiB column is $(NF-1).
+sum=$(sed -n '/reserved now, by owner/,/------/p' "$TMP/reserved" |
+	awk 'NR > 1 && !/-----/ { s += $(NF-1) } END { print s + 0 }')
+expect reserved_owners_sum_to_the_views_total "$sum" "$(totals_kib "$IDLE" reserved_now)"
+row() { awk -v k="$1" 'index($0, k) { print $(NF-1) }' "$TMP/reserved"; }
+expect reserved_sum_row "$(row 'reserved now (sum')" "$(totals_kib "$IDLE" reserved_now)"
+expect reserved_memtotal_row "$(row 'MemTotal')" "$(totals_kib "$IDLE" memtotal)"
+expect reserved_physical_row "$(row 'physical RAM')" "$(totals_kib "$IDLE" physical)"
+expect reserved_reserved_plus_memtotal_is_ram \
+	$(( $(row 'reserved now (sum') + $(row 'MemTotal') )) "$(row 'physical RAM')"
+if grep -q 'note:' "$TMP/reserved"; then
+	nok reserved_no_mismatch_note "$(grep note: "$TMP/reserved")"
+else
+	ok reserved_no_mismatch_note
+fi
+# A share: kernel image KiB over physical KiB, to one decimal.
+img=$(awk '/^\[/ { s = $0 } s == "[reserved now by owner]" && $1 == "kernel" && $2 == "image" { print $4 }' \
+	"$IDLE/reserved")
+want=$(awk -v a="$img" -v b="$(totals_kib "$IDLE" physical)" 'BEGIN { printf "%.1f%%", 100 * a / b }')
+expect reserved_share_of_ram "$(awk '$1 == "kernel" && $2 == "image" { print $4 }' "$TMP/reserved")" "$want"
+if command -v jq > /dev/null; then
+	"$BIN" --root "$IDLE" reserved --json > "$TMP/reserved.json"
+	expect reserved_json_sum "$(jq '[.owners[].kib] | add' "$TMP/reserved.json")" \
+		"$(jq .reserved_now_kib "$TMP/reserved.json")"
+	expect reserved_json_total "$(jq .reserved_now_kib "$TMP/reserved.json")" \
+		"$(totals_kib "$IDLE" reserved_now)"
+fi
+
+# --- metrics ------------------------------------------------------------
+t0=$(date +%s)
+"$BIN" --root "$IDLE" --proc "$IDLE/proc" metrics > "$TMP/metrics"
+expect metrics_exit_status $? 0
+t1=$(date +%s)
+
+# Exposition format: every sample's family has HELP and TYPE first, names
+# and labels are well formed, values are numbers, no series repeats.
+if awk '
+	/^# HELP / { help[$3] = 1; next }
+	/^# TYPE / { if (!($3 in help) || ($4 != "gauge" && $4 != "counter")) bad = "TYPE " $3
+		     type[$3] = 1; next }
+	/^#/ { next }
+	{
+		if ($0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"]*",?)*\})? -?[0-9]+(\.[0-9]+)?$/)
+			bad = "line " NR ": " $0
+		series = $0; sub(/ [^ ]*$/, "", series)
+		name = series; sub(/\{.*/, "", name)
+		if (!(name in type)) bad = "no TYPE for " name
+		if (series in seen) bad = "repeated " series
+		seen[series] = 1
+	}
+	END { if (bad != "") { print bad; exit 1 } }' "$TMP/metrics" > "$TMP/why"; then
+	ok metrics_exposition_format
+else
+	nok metrics_exposition_format "$(cat "$TMP/why")"
+fi
+
+metric() { awk -v k="$1" '$1 == k { print $2 }' "$TMP/metrics"; }
+expect metrics_build_info "$(metric 'memscope_build_info{version="'"$(cat "$FIX/../../../../module/VERSION")"'",kernel="6.1.192"}')" 1
+hb=$(metric memscope_last_scrape_timestamp_seconds)
+hb=${hb%.*}
+if [ "$hb" -ge "$t0" ] && [ "$hb" -le "$t1" ]; then
+	ok metrics_heartbeat_is_now
+else
+	nok metrics_heartbeat_is_now "$hb not in [$t0, $t1]"
+fi
+expect metrics_system_level "$(metric memscope_system_level)" "$(level_of "$IDLE")"
+
+# Free blocks per order against /proc/buddyinfo of the same run.
+want=$(awk '{ for (i = 5; i <= NF; i++) printf "%s ", $i }' "$IDLE/proc/buddyinfo")
+got=$(awk -F'[ ]' '/^memscope_buddy_free_blocks\{node="0",zone="Normal"/ { printf "%s ", $2 }' \
+	"$TMP/metrics")
+expect metrics_free_blocks_match_proc_buddyinfo "$got" "$want"
+
+ps=$(page_size "$IDLE")
+for w in min low high; do
+	pages=$(awk -v w="$w" '$1 == "node0/Normal" && $2 == "watermark_pages" {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == w) print kv[2] } }' \
+		"$IDLE/pressure")
+	expect "metrics_watermark_$w" \
+		"$(metric 'memscope_zone_watermark_bytes{node="0",zone="Normal",watermark="'$w'"}')" \
+		$((pages * ps))
+done
+expect metrics_fragindex_order10 \
+	"$(metric 'memscope_buddy_fragmentation_index{node="0",zone="Normal",order="10"}')" \
+	"$(awk '$2 == "Normal" && $3 == 10 { print $8 }' "$IDLE/buddy")"
+expect metrics_reserved_bytes_sum \
+	"$(awk '/^memscope_reserved_bytes\{/ { s += $NF } END { print s }' "$TMP/metrics")" \
+	$(( $(totals_kib "$IDLE" reserved_now) * 1024 ))
+expect metrics_kswapd_wakes "$(metric memscope_kswapd_wakes_total)" \
+	"$(awk '$1 == "event" && $2 == "kswapd_wakes" { print $3 }' "$IDLE/reclaim")"
+expect metrics_alloc_failures_orders \
+	"$(grep -c '^memscope_alloc_failures_total{order=' "$TMP/metrics")" \
+	"$(grep -c '^order *load ' "$IDLE/alloc")"
+
+# The hog fixture has no buddy view: its families go, view_up says why.
+"$BIN" --root "$HOG" --proc "$IDLE/proc" metrics > "$TMP/metrics.hog" 2>/dev/null
+expect metrics_view_up_missing "$(awk '$1 == "memscope_view_up{view=\"buddy\"}" { print $2 }' \
+	"$TMP/metrics.hog")" 0
+expect metrics_no_buddy_families "$(grep -c '^memscope_buddy_' "$TMP/metrics.hog")" 0
+expect metrics_negative_headroom \
+	"$(awk '$1 == "memscope_zone_headroom_bytes{node=\"0\",zone=\"Normal\",watermark=\"high\"}" { print $2 }' \
+	"$TMP/metrics.hog")" $((-8 * ps))
+
+# -o: the file appears whole, no FILE.tmp is left, a failed write leaves nothing.
+"$BIN" --root "$IDLE" --proc "$IDLE/proc" metrics -o "$TMP/memscope.prom"
+rc=$?
+if [ $rc -eq 0 ] && [ -s "$TMP/memscope.prom" ] && [ ! -e "$TMP/memscope.prom.tmp" ] &&
+		[ "$(grep -vc '^memscope_last_scrape' "$TMP/memscope.prom")" = \
+		  "$(grep -vc '^memscope_last_scrape' "$TMP/metrics")" ]; then
+	ok metrics_output_file
+else
+	nok metrics_output_file "rc $rc, or FILE.tmp left, or content differs from stdout"
+fi
+"$BIN" --root "$IDLE" metrics -o "$TMP/no/such/dir/memscope.prom" 2>/dev/null
+expect metrics_output_file_unwritable $? 9
+
+if command -v promtool > /dev/null; then
+	if promtool check metrics < "$TMP/metrics" > "$TMP/why" 2>&1; then
+		ok metrics_promtool
+	else
+		nok metrics_promtool "$(cat "$TMP/why")"
+	fi
+else
+	skip metrics_promtool "promtool not installed"
+fi
+
+# --- command line -------------------------------------------------------
+MEMSCOPE_DEBUGFS=$HOG "$BIN" status > /dev/null 2>&1
+expect env_names_the_debugfs_directory $? "$(level_of "$HOG")"
+"$BIN" --root "$TMP/nothing" status > /dev/null 2>&1
+expect status_without_views_is_an_error $? 9
+"$BIN" --root "$TMP/nothing" reserved > /dev/null 2>&1
+expect reserved_without_view_is_an_error $? 9
+"$BIN" > /dev/null 2>&1
+expect no_command_is_a_usage_error $? 8
+"$BIN" frobnicate > /dev/null 2>&1
+expect unknown_command_is_a_usage_error $? 8
+"$BIN" status -o x > /dev/null 2>&1
+expect output_file_is_for_metrics_only $? 8
+
+echo "1..$n"
+echo "# run_tests.sh: $((n - failed - skipped)) passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]
