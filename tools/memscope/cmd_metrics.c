@@ -39,10 +39,13 @@ static int ms_write_atomically(const char *path, const struct ms_snapshot *s)
 		return -1;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
 		fprintf(stderr, "memscope: %s: %s\n", tmp, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(tmp);
+		}
 		return -1;
 	}
 	ms_metrics_write(f, s, MS_METRICS_VIEWS, ms_now());

@@ -52,7 +52,7 @@ static void ms_reserved_table(const struct ms_reserved *r)
 	n = ms_reserved_ranked(r, rows);
 	sum = ms_sum(rows, n);
 	printf("Where did my RAM go? %" PRIu64 " KiB of RAM, page size %" PRIu64 "\n",
-		r->physical_kib, r->page_size);
+	       r->physical_kib, r->page_size);
 	printf("  %-40s %9s %7s\n", "reserved now, by owner", "KiB", "of RAM");
 	for (i = 0; i < n; i++)
 		ms_line(r, rows[i].name, rows[i].kib);
@@ -60,10 +60,11 @@ static void ms_reserved_table(const struct ms_reserved *r)
 	ms_line(r, "reserved now (sum of the owners)", sum);
 	ms_line(r, "MemTotal (pages the kernel manages)", r->memtotal_kib);
 	ms_line(r, "physical RAM", r->physical_kib);
-	if (sum != r->reserved_now_kib)
+	if (sum != MS_UNKNOWN && sum != r->reserved_now_kib)
 		printf("  note: the owners add up to %" PRIu64 " KiB, the view says %" PRIu64
 		       " KiB reserved\n", sum, r->reserved_now_kib);
-	if (r->reserved_now_kib + r->memtotal_kib != r->physical_kib)
+	if (r->reserved_now_kib != MS_UNKNOWN &&
+	    r->reserved_now_kib + r->memtotal_kib != r->physical_kib)
 		printf("  note: reserved + MemTotal = %" PRIu64 " KiB, not the RAM size\n",
 		       r->reserved_now_kib + r->memtotal_kib);
 	if (r->cma_kib && r->cma_kib != MS_UNKNOWN)
@@ -122,13 +123,12 @@ int ms_cmd_reserved(const struct ms_options *o)
 	s = malloc(sizeof(*s));
 	if (!s)
 		return MS_EXIT_ERROR;
-	if (ms_snapshot_load(s, &o->roots, MS_VIEW_RESERVED)) {
+	if (ms_snapshot_load(s, &o->roots, MS_VIEW_RESERVED))
 		ret = MS_EXIT_ERROR;
-	} else if (o->json) {
+	else if (o->json)
 		ms_reserved_json(&s->reserved);
-	} else {
+	else
 		ms_reserved_table(&s->reserved);
-	}
 	free(s);
 	if (fflush(stdout))
 		ret = MS_EXIT_ERROR;

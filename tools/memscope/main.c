@@ -9,18 +9,20 @@
 #include <string.h>
 
 #include "commands.h"
+#include "msparse_text.h"
 
 static const struct {
 	const char *name;
 	int (*run)(const struct ms_options *o);
 	const char *what;
 } ms_commands[] = {
-	{ "status", ms_cmd_status, "level, headroom, reserved owners, last events; exits with the level" },
+	{ "status", ms_cmd_status,
+	  "level, headroom, reserved owners, last events; exits with the level" },
 	{ "reserved", ms_cmd_reserved, "where the RAM went: owner, KiB, share of RAM" },
 	{ "metrics", ms_cmd_metrics, "node_exporter textfile of the module's state, once" },
 };
 
-#define MS_NR_COMMANDS (sizeof(ms_commands) / sizeof(ms_commands[0]))
+#define MS_NR_COMMANDS ARRAY_SIZE(ms_commands)
 
 static void ms_usage(FILE *f)
 {
@@ -87,7 +89,8 @@ int main(int argc, char **argv)
 			return MS_EXIT_USAGE;
 		}
 		if (o.json && ms_commands[i].run == ms_cmd_metrics) {
-			fprintf(stderr, "memscope: metrics has no --json: its format is Prometheus text\n");
+			fprintf(stderr,
+				"memscope: metrics has no --json: its format is Prometheus text\n");
 			return MS_EXIT_USAGE;
 		}
 		return ms_commands[i].run(&o);

@@ -129,11 +129,12 @@ static void ms_buddy(FILE *f, const struct ms_buddy *b)
 	static const struct {
 		const char *name, *help;
 	} fam[3] = {
-		{ "memscope_buddy_free_blocks", "Free blocks of 2^order pages (as /proc/buddyinfo)." },
+		{ "memscope_buddy_free_blocks",
+		  "Free blocks of 2^order pages (as /proc/buddyinfo)." },
 		{ "memscope_buddy_unusable_index",
 		  "Share of free memory in blocks too small for the order (0..1)." },
 		{ "memscope_buddy_fragmentation_index",
-		  "Kernel fragmentation index of the order; -1 when an allocation of it succeeds now." },
+		  "Kernel fragmentation index of the order; -1: that order succeeds now." },
 	};
 	const struct ms_buddy_zone *z;
 	int k, i, order;
@@ -171,7 +172,8 @@ static const struct {
 	  "Direct compactions that made a page available (compact_success).", false },
 	{ "compact_stall_time", "memscope_compact_stall_seconds_total",
 	  "Time tasks spent in direct compaction.", true },
-	{ "oom_kills", "memscope_oom_kills_total", "Tasks the OOM killer killed (oom_kill).", false },
+	{ "oom_kills", "memscope_oom_kills_total",
+	  "Tasks the OOM killer killed (oom_kill).", false },
 };
 
 static void ms_reclaim(FILE *f, const struct ms_reclaim *r)
@@ -179,7 +181,7 @@ static void ms_reclaim(FILE *f, const struct ms_reclaim *r)
 	const struct ms_counter *c;
 	size_t i;
 
-	for (i = 0; i < sizeof(ms_reclaim_metrics) / sizeof(ms_reclaim_metrics[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ms_reclaim_metrics); i++) {
 		c = ms_reclaim_counter(r, ms_reclaim_metrics[i].view);
 		if (!c)
 			continue;
@@ -249,7 +251,7 @@ void ms_metrics_write(FILE *f, const struct ms_snapshot *s, unsigned int want, d
 	fprintf(f, "memscope_last_scrape_timestamp_seconds %.3f\n", now_s);
 	ms_family(f, "memscope_view_up", "gauge",
 		  "1 when the debugfs view was read and parsed, 0 when it could not be.");
-	for (i = 0; i < sizeof(ms_views) / sizeof(ms_views[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ms_views); i++)
 		if (want & ms_views[i].bit)
 			fprintf(f, "memscope_view_up{view=\"%s\"} %d\n", ms_views[i].name,
 				!!(s->have & ms_views[i].bit));

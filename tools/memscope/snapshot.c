@@ -84,7 +84,7 @@ unsigned int ms_snapshot_load(struct ms_snapshot *s, const struct ms_roots *root
 	char *text;
 
 	memset(s, 0, sizeof(*s));
-	for (i = 0; i < sizeof(ms_readers) / sizeof(ms_readers[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ms_readers); i++) {
 		const struct ms_view_reader *r = &ms_readers[i];
 
 		if (!(want & r->bit))

@@ -125,9 +125,10 @@ static void ms_events(FILE *f, const struct ms_events *e)
 	i = e->nr > MS_STATUS_EVENTS ? e->nr - MS_STATUS_EVENTS : 0;
 	for (; i < e->nr; i++) {
 		ev = &e->ev[i];
-		fprintf(f, "  %7" PRIu64 ".%03" PRIu64 " s  %-9s %-7s level %-8s zone %-7s value %" PRIu64
-			"\n", ev->time_ms / 1000, ev->time_ms % 1000, ev->kind, ev->reason,
-			ev->level, ev->zone, ev->value);
+		fprintf(f, "  %7" PRIu64 ".%03" PRIu64 " s  %-9s %-7s level %-8s zone %-7s",
+			ev->time_ms / 1000, ev->time_ms % 1000, ev->kind, ev->reason,
+			ev->level, ev->zone);
+		fprintf(f, " value %" PRIu64 "\n", ev->value);
 	}
 }
 

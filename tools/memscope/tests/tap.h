@@ -18,6 +18,7 @@ extern int tap_failures;
 /* The fixtures directory given on the command line. */
 extern const char *tap_fixtures;
 
+/* The kernel's __printf() is not available in user space. */
 void tap_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

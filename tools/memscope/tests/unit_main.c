@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "msparse_text.h"
 #include "msview.h"
 #include "tap.h"
 
@@ -53,11 +54,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	tap_fixtures = argv[1];
-	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+	for (t = 0; t < ARRAY_SIZE(tables); t++)
 		for (i = 0; tables[t][i].fn; i++)
 			total++;
 	printf("1..%d\n", total);
-	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+	for (t = 0; t < ARRAY_SIZE(tables); t++) {
 		for (i = 0; tables[t][i].fn; i++) {
 			tap_failures = 0;
 			tables[t][i].fn();
