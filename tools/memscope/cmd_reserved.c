@@ -58,9 +58,13 @@ static void ms_reserved_table(const struct ms_reserved *r)
 		ms_line(r, rows[i].name, rows[i].kib);
 	printf("  %s\n", MS_RULE);
 	ms_line(r, "reserved now (sum of the owners)", sum);
+	if (sum == MS_UNKNOWN)
+		ms_line(r, "reserved now (the view's total)", r->reserved_now_kib);
 	ms_line(r, "MemTotal (pages the kernel manages)", r->memtotal_kib);
 	ms_line(r, "physical RAM", r->physical_kib);
-	if (sum != MS_UNKNOWN && sum != r->reserved_now_kib)
+	if (sum == MS_UNKNOWN)
+		printf("  note: the view could not attribute every page (owners overlap)\n");
+	else if (sum != r->reserved_now_kib)
 		printf("  note: the owners add up to %" PRIu64 " KiB, the view says %" PRIu64
 		       " KiB reserved\n", sum, r->reserved_now_kib);
 	if (r->reserved_now_kib != MS_UNKNOWN &&
@@ -99,7 +103,10 @@ static void ms_reserved_json(const struct ms_reserved *r)
 	for (i = 0; i < n; i++) {
 		ms_json_object(&j, NULL);
 		ms_json_str(&j, "owner", rows[i].name);
-		ms_json_u64(&j, "kib", rows[i].kib);
+		if (rows[i].kib == MS_UNKNOWN)
+			ms_json_null(&j, "kib");
+		else
+			ms_json_u64(&j, "kib", rows[i].kib);
 		ms_json_double(&j, "share_pct", ms_reserved_share(r, rows[i].kib), 2);
 		ms_json_end(&j, '}');
 	}

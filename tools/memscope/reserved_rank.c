@@ -12,17 +12,21 @@ int ms_reserved_ranked(const struct ms_reserved *r, struct ms_reserved_row *rows
 
 	for (i = 0; i < r->nr_owners; i++)
 		rows[n++] = r->owner[i];
-	if (r->unattributed_kib && r->unattributed_kib != MS_UNKNOWN) {
+	if (r->unattributed_kib) {
 		memset(&rows[n], 0, sizeof(rows[n]));
 		ms_copy(rows[n].name, sizeof(rows[n].name), "unattributed");
 		rows[n].kib = r->unattributed_kib;
 		rows[n].pages = r->unattributed_pages;
 		n++;
 	}
-	/* Insertion sort: stable, and there are a dozen rows. */
+	/*
+	 * Insertion sort: stable, and there are a dozen rows. An unknown
+	 * size ("?": the owners overlap) goes last, not first.
+	 */
 	for (i = 1; i < n; i++) {
 		t = rows[i];
-		for (k = i; k > 0 && rows[k - 1].kib < t.kib; k--)
+		for (k = i; k > 0 && (rows[k - 1].kib == MS_UNKNOWN ||
+				      (t.kib != MS_UNKNOWN && rows[k - 1].kib < t.kib)); k--)
 			rows[k] = rows[k - 1];
 		rows[k] = t;
 	}

@@ -12,7 +12,7 @@
 /*
  * Fill @rows (room for MS_MAX_OWNERS + 1) with @r's owners and, when not
  * zero, the unattributed row, biggest first (equal sizes keep the view's
- * order). Returns the number of rows.
+ * order, a size of MS_UNKNOWN comes last). Returns the number of rows.
  */
 int ms_reserved_ranked(const struct ms_reserved *r, struct ms_reserved_row *rows);
 

@@ -6,6 +6,7 @@
  * read is null.
  */
 #include "json_out.h"
+#include "msparse_text.h"
 #include "reserved_rank.h"
 #include "status.h"
 
@@ -71,7 +72,10 @@ static void ms_json_owners(struct ms_json *j, const struct ms_reserved *r)
 	for (i = 0; i < n && i < MS_STATUS_OWNERS; i++) {
 		ms_json_object(j, NULL);
 		ms_json_str(j, "owner", rows[i].name);
-		ms_json_u64(j, "kib", rows[i].kib);
+		if (rows[i].kib == MS_UNKNOWN)
+			ms_json_null(j, "kib");
+		else
+			ms_json_u64(j, "kib", rows[i].kib);
 		ms_json_double(j, "share_pct", ms_reserved_share(r, rows[i].kib), 1);
 		ms_json_end(j, '}');
 	}

@@ -110,9 +110,13 @@ static void ms_owners(FILE *f, const struct ms_reserved *r)
 	n = ms_reserved_ranked(r, rows);
 	fprintf(f, "biggest reserved owners (of %" PRIu64 "K reserved, %" PRIu64 "K RAM):\n",
 		r->reserved_now_kib, r->physical_kib);
-	for (i = 0; i < n && i < MS_STATUS_OWNERS; i++)
-		fprintf(f, "  %-38s %8" PRIu64 "K %5.1f%%\n", rows[i].name, rows[i].kib,
-			ms_reserved_share(r, rows[i].kib));
+	for (i = 0; i < n && i < MS_STATUS_OWNERS; i++) {
+		if (rows[i].kib == MS_UNKNOWN)
+			fprintf(f, "  %-38s %9s\n", rows[i].name, "?");
+		else
+			fprintf(f, "  %-38s %8" PRIu64 "K %5.1f%%\n", rows[i].name, rows[i].kib,
+				ms_reserved_share(r, rows[i].kib));
+	}
 }
 
 static void ms_events(FILE *f, const struct ms_events *e)

@@ -59,6 +59,10 @@ static void owners_biggest_first(void)
 	CHECK(!strcmp(rows[0].name, "b") && !strcmp(rows[1].name, "unattributed"));
 	/* Equal sizes keep the view's order. */
 	CHECK(!strcmp(rows[2].name, "a") && !strcmp(rows[3].name, "c"));
+	/* An unknown size goes last. */
+	r.unattributed_kib = MS_UNKNOWN;
+	n = ms_reserved_ranked(&r, rows);
+	CHECK(n == 4 && !strcmp(rows[3].name, "unattributed") && !strcmp(rows[0].name, "b"));
 	CHECK(ms_reserved_share(&r, 300) == 30.0);
 	r.physical_kib = MS_UNKNOWN;
 	CHECK(ms_reserved_share(&r, 300) < 0);

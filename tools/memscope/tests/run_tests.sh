@@ -153,6 +153,24 @@ if command -v jq > /dev/null; then
 		"$(totals_kib "$IDLE" reserved_now)"
 fi
 
+# A view whose owners overlap prints "?" for unattributed: the table shows
+# "?" for it and for the sum, then the view's own total, and never prints
+# an unknown figure as a number.
+mkdir -p "$TMP/unknown"
+sed 's/^  unattributed .*/  unattributed                                   ?          ?  (owners hold more than reserved_now)/' \
+	"$IDLE/reserved" > "$TMP/unknown/reserved"
+"$BIN" --root "$TMP/unknown" reserved > "$TMP/reserved.unknown"
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^  reserved now (sum of the owners) *?$' "$TMP/reserved.unknown" &&
+		grep -q "^  reserved now (the view's total) *$(totals_kib "$IDLE" reserved_now) " \
+			"$TMP/reserved.unknown" &&
+		grep -q '^  unattributed *?$' "$TMP/reserved.unknown" &&
+		! grep -q '18446744073709551615' "$TMP/reserved.unknown"; then
+	ok reserved_unknown_unattributed
+else
+	nok reserved_unknown_unattributed "rc $rc: $(grep -e 'reserved now' -e unattributed "$TMP/reserved.unknown")"
+fi
+
 # --- metrics ------------------------------------------------------------
 t0=$(date +%s)
 "$BIN" --root "$IDLE" --proc "$IDLE/proc" metrics > "$TMP/metrics"
