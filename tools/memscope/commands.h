@@ -4,6 +4,7 @@
 #define MEMSCOPE_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "msview.h"
 
@@ -18,11 +19,18 @@
 struct ms_options {
 	struct ms_roots roots;
 	bool json;		/* --json */
-	const char *out;	/* -o FILE (metrics) */
+	const char *out;	/* -o FILE (metrics, record) */
+	uint64_t interval_ms;	/* -i (top: 1 s, record: 100 ms) */
+	uint64_t duration_ms;	/* -d (record), 0: until SIGINT */
+	uint64_t count;		/* -n (top), 0: until q or SIGINT */
+	bool json_lines;	/* --json-lines (record) */
+	bool history;		/* --history (record) */
 };
 
 int ms_cmd_status(const struct ms_options *o);
 int ms_cmd_reserved(const struct ms_options *o);
 int ms_cmd_metrics(const struct ms_options *o);
+int ms_cmd_top(const struct ms_options *o);
+int ms_cmd_record(const struct ms_options *o);
 
 #endif /* MEMSCOPE_COMMANDS_H */

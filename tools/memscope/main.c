@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "duration.h"
 #include "msparse_text.h"
 
 static const struct {
@@ -20,6 +21,8 @@ static const struct {
 	  "level, headroom, reserved owners, last events; exits with the level" },
 	{ "reserved", ms_cmd_reserved, "where the RAM went: owner, KiB, share of RAM" },
 	{ "metrics", ms_cmd_metrics, "node_exporter textfile of the module's state, once" },
+	{ "top", ms_cmd_top, "rates per order, reclaim, compaction, slab growth, levels" },
+	{ "record", ms_cmd_record, "every field of pressure, alloc, reclaim, buddy as CSV" },
 };
 
 #define MS_NR_COMMANDS ARRAY_SIZE(ms_commands)
@@ -28,14 +31,20 @@ static void ms_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: memscope [--root DIR] [--proc DIR] COMMAND [--json] [-o FILE]\n\n");
+	fprintf(f, "usage: memscope [--root DIR] [--proc DIR] COMMAND [OPTIONS]\n\n");
 	for (i = 0; i < MS_NR_COMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", ms_commands[i].name, ms_commands[i].what);
 	fprintf(f, "\n  --root DIR  memscope's debugfs directory (default $MEMSCOPE_DEBUGFS, then\n"
 		   "              %s)\n"
 		   "  --proc DIR  procfs root (default %s)\n"
 		   "  --json      status, reserved: JSON instead of text\n"
-		   "  -o FILE     metrics: write FILE.tmp, then rename it to FILE\n\n"
+		   "  -o FILE     metrics: write FILE.tmp, then rename it to FILE;\n"
+		   "              record: write FILE (default: standard output)\n"
+		   "  -i TIME     top, record: interval, e.g. 100ms, 2s (default 1s, 100ms)\n"
+		   "  -n COUNT    top: stop after COUNT blocks\n"
+		   "  -d TIME     record: stop after TIME (default: at SIGINT)\n"
+		   "  --json-lines  record: JSON lines instead of CSV\n"
+		   "  --history   record: dump the module's history view, once\n\n"
 		   "status exits with the system level (0 none, 1 low, 2 medium, 3 critical,\n"
 		   "4 oom); %d is a usage error, %d a view that could not be read.\n",
 		MS_DEFAULT_DEBUGFS, MS_DEFAULT_PROC, MS_EXIT_USAGE, MS_EXIT_ERROR);
@@ -61,6 +70,22 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(arg, "--json")) {
 			o.json = true;
+		} else if (!strcmp(arg, "--json-lines")) {
+			o.json_lines = true;
+		} else if (!strcmp(arg, "--history")) {
+			o.history = true;
+		} else if ((!strcmp(arg, "-i") || !strcmp(arg, "-d")) && a + 1 < argc) {
+			if (!ms_parse_duration(argv[++a], arg[1] == 'i' ? &o.interval_ms :
+					       &o.duration_ms)) {
+				fprintf(stderr, "memscope: %s %s: not a duration (100ms, 2s, 1m)\n",
+					arg, argv[a]);
+				return MS_EXIT_USAGE;
+			}
+		} else if (!strcmp(arg, "-n") && a + 1 < argc) {
+			if (!ms_parse_u64(argv[++a], &o.count) || !o.count) {
+				fprintf(stderr, "memscope: -n %s: not a count\n", argv[a]);
+				return MS_EXIT_USAGE;
+			}
 		} else if ((!strcmp(arg, "--root") || !strcmp(arg, "--proc") ||
 			    !strcmp(arg, "-o")) && a + 1 < argc) {
 			if (!strcmp(arg, "--root"))
@@ -84,10 +109,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < MS_NR_COMMANDS; i++) {
 		if (strcmp(command, ms_commands[i].name))
 			continue;
-		if (o.out && ms_commands[i].run != ms_cmd_metrics) {
-			fprintf(stderr, "memscope: -o is for metrics only\n");
+		if (o.out && ms_commands[i].run != ms_cmd_metrics &&
+		    ms_commands[i].run != ms_cmd_record) {
+			fprintf(stderr, "memscope: -o is for metrics and record only\n");
 			return MS_EXIT_USAGE;
 		}
+		if (!o.interval_ms)
+			o.interval_ms = ms_commands[i].run == ms_cmd_record ? 100 : 1000;
 		if (o.json && ms_commands[i].run == ms_cmd_metrics) {
 			fprintf(stderr,
 				"memscope: metrics has no --json: its format is Prometheus text\n");

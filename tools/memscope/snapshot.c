@@ -13,6 +13,8 @@
 #include "msparse_text.h"
 #include "snapshot.h"
 
+bool ms_snapshot_quiet;
+
 struct ms_view_reader {
 	unsigned int bit;
 	const char *name;
@@ -91,14 +93,16 @@ unsigned int ms_snapshot_load(struct ms_snapshot *s, const struct ms_roots *root
 			continue;
 		text = ms_read_file(roots->debugfs, r->name, NULL);
 		if (!text) {
-			fprintf(stderr, "memscope: %s/%s: %s\n", roots->debugfs, r->name,
-				strerror(errno));
+			if (!ms_snapshot_quiet)
+				fprintf(stderr, "memscope: %s/%s: %s\n", roots->debugfs,
+					r->name, strerror(errno));
 			failed |= r->bit;
 			continue;
 		}
 		if (r->parse(text, s)) {
-			fprintf(stderr, "memscope: %s/%s: not the view this tool knows\n",
-				roots->debugfs, r->name);
+			if (!ms_snapshot_quiet)
+				fprintf(stderr, "memscope: %s/%s: not the view this tool knows\n",
+					roots->debugfs, r->name);
 			failed |= r->bit;
 		} else {
 			s->have |= r->bit;

@@ -37,6 +37,9 @@ struct ms_snapshot {
 	char kernel[64];	/* PROC/sys/kernel/osrelease, or uname -r */
 };
 
+/* When set, views that cannot be read are not reported on stderr. */
+extern bool ms_snapshot_quiet;
+
 /*
  * Read and parse the views in @want from @roots. Returns the MS_VIEW_*
  * bits that failed; each failure is also reported on stderr.
