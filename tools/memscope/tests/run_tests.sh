@@ -269,6 +269,104 @@ else
 	skip metrics_promtool "promtool not installed"
 fi
 
+# --- record -------------------------------------------------------------
+# A static copy of the idle views: the first sample holds every field,
+# later samples nothing; a field changed mid-run appears once more.
+mkdir -p "$TMP/live"
+cp "$IDLE"/pressure "$IDLE"/alloc "$IDLE"/reclaim "$IDLE"/buddy "$IDLE"/slab "$TMP/live/"
+MEMSCOPE_DEVICE=$TMP/no-device "$BIN" --root "$TMP/live" record -i 100ms -d 1s \
+	-o "$TMP/run.csv" 2> "$TMP/rec.err" &
+rec=$!
+sleep 0.5
+sed 's/^\(system  *available_pages  *\)[0-9]*/\1123/' "$IDLE/pressure" > "$TMP/live/p.new"
+mv "$TMP/live/p.new" "$TMP/live/pressure"
+wait $rec
+expect record_exit_status $? 0
+expect record_header "$(head -1 "$TMP/run.csv")" "time_ms,view,scope,field,value"
+csv() { awk -F, -v v="$1" -v s="$2" -v f="$3" '$2 == v && $3 == s && $4 == f { print $5 }' \
+	"$TMP/run.csv" | tr '\n' ' '; }
+expect record_available_pages_before_and_after "$(csv pressure system available_pages)" \
+	"$(system_value "$IDLE" available_pages) 123 "
+expect record_level_as_number "$(csv pressure system level)" "$(level_of "$IDLE") "
+expect record_watermark_min \
+	"$(csv pressure node0/Normal watermark_pages.min)" \
+	"$(awk '$1 == "node0/Normal" && $2 == "watermark_pages" { split($3, m, "="); print m[2] " " }' \
+	"$IDLE/pressure")"
+want=$(awk '$1 ~ /^[0-9]+$/ && $2 == "Normal" { printf "%s ", $4 }' "$IDLE/buddy")
+got=$(for o in 0 1 2 3 4 5 6 7 8 9 10; do csv buddy node0/Normal free_blocks.$o; done)
+expect record_buddy_free_blocks "$got" "$want"
+expect record_alloc_order0_allocs "$(csv alloc order/load/0 allocs)" \
+	"$(awk '$1 == "order" && $2 == "load" && $3 == 0 { print $4 " " }' "$IDLE/alloc")"
+expect record_reclaim_kswapd_wakes "$(csv reclaim event/kswapd_wakes since_load)" \
+	"$(awk '$1 == "event" && $2 == "kswapd_wakes" { print $3 " " }' "$IDLE/reclaim")"
+# Every numeric cell of the four views is a field: count them with awk.
+want=$(awk '!/^#/ { for (i = 3; i <= NF; i++) { v = $i; sub(/^[A-Za-z0-9_]*=/, "", v)
+	if (v ~ /^-?[0-9.]+$/ || v ~ /^(none|low|medium|critical|oom)$/) n++ } }
+	END { print n }' "$IDLE/pressure")
+expect record_every_pressure_field "$(awk -F, '$2 == "pressure"' "$TMP/run.csv" |
+	awk -F, '!seen[$3 "," $4]++' | wc -l)" "$want"
+expect record_no_field_twice_in_a_sample "$(awk -F, 'NR > 1 { k = $1 "," $2 "," $3 "," $4
+	if (k in seen) print k; seen[k] = 1 }' "$TMP/run.csv" | head -3)" ""
+# Samples after the first: only the changed field, 100 ms apart.
+expect record_later_samples_hold_changes_only \
+	"$(awk -F, 'NR > 2 && $1 != first && $2 != "meta" { print $2 "," $3 "," $4 }
+	NR == 2 { first = $1 }' "$TMP/run.csv")" "pressure,system,available_pages"
+if grep -q 'no-device' "$TMP/rec.err"; then
+	ok record_says_it_has_no_device
+else
+	nok record_says_it_has_no_device "$(cat "$TMP/rec.err")"
+fi
+
+MEMSCOPE_DEVICE=$TMP/no-device "$BIN" --root "$IDLE" record -d 150ms --json-lines \
+	-o "$TMP/run.jsonl" 2>/dev/null
+if command -v jq > /dev/null; then
+	expect record_json_lines_parse "$(jq -s 'map(select(.view == "pressure" and
+		.field == "available_pages")) | .[0].value' "$TMP/run.jsonl")" \
+		"$(system_value "$IDLE" available_pages)"
+else
+	skip record_json_lines_parse "jq not installed"
+fi
+
+# No flight recorder in this module: a clear error, status 9, no file.
+"$BIN" --root "$IDLE" record --history -o "$TMP/history.csv" 2> "$TMP/hist.err"
+rc=$?
+if [ $rc -eq 9 ] && grep -q 'no flight recorder' "$TMP/hist.err" && [ ! -e "$TMP/history.csv" ]; then
+	ok record_history_without_view_fails_clearly
+else
+	nok record_history_without_view_fails_clearly "rc $rc: $(cat "$TMP/hist.err")"
+fi
+"$BIN" --root "$IDLE" record -i 10x > /dev/null 2>&1
+expect record_bad_interval_is_a_usage_error $? 8
+
+# --- top ----------------------------------------------------------------
+# Between two samples 1 s apart: 500 more order-1 allocations, a slab cache
+# 4096 bytes bigger, the system level up to critical.
+cp "$IDLE/pressure" "$TMP/live/pressure"
+"$BIN" --root "$TMP/live" top -i 1s -n 1 > "$TMP/top" 2> "$TMP/top.err" &
+top=$!
+sleep 0.4
+awk '$1 == "order" && $2 == "load" && $3 == 1 { $4 += 500 } { print }' "$IDLE/alloc" \
+	> "$TMP/live/a.new"
+awk '$1 == "cache" && $2 == "dentry" { $7 += 4096 } { print }' "$IDLE/slab" > "$TMP/live/s.new"
+sed 's/^\(system  *level  *\)none/\1critical/' "$IDLE/pressure" > "$TMP/live/p.new"
+mv "$TMP/live/a.new" "$TMP/live/alloc"
+mv "$TMP/live/s.new" "$TMP/live/slab"
+mv "$TMP/live/p.new" "$TMP/live/pressure"
+wait $top
+expect top_exit_status $? 0
+expect top_one_timestamped_block "$(grep -c '^--- [0-9-]*T[0-9:]*Z  t=' "$TMP/top")" 1
+rate=$(awk '$1 == 1 && NF == 4 { print $2 }' "$TMP/top")
+if [ -n "$rate" ] && [ "$rate" -ge 400 ] && [ "$rate" -le 510 ]; then
+	ok top_order_alloc_rate
+else
+	nok top_order_alloc_rate "order 1 alloc/s '$rate', want 500 per the ~1 s interval"
+fi
+expect top_slab_growing "$(sed -n "s/^slab growing: \\([^ ]* [^ ]*\\).*/\\1/p" "$TMP/top")" "dentry +4096B"
+expect top_level_change "$(sed -n 's/^levels: //p' "$TMP/top")" "system none->critical"
+expect top_level_word "$(awk '$1 == "level" { print $2 }' "$TMP/top")" critical
+"$BIN" --root "$TMP/nothing" top -n 1 > /dev/null 2>&1
+expect top_without_views_is_an_error $? 9
+
 # --- command line -------------------------------------------------------
 MEMSCOPE_DEBUGFS=$HOG "$BIN" status > /dev/null 2>&1
 expect env_names_the_debugfs_directory $? "$(level_of "$HOG")"
