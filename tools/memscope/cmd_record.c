@@ -279,6 +279,9 @@ int ms_cmd_record(const struct ms_options *o)
 	r.t = start;
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)o->interval_ms);
 	ms_rec_row(&r, "meta", "record", "interval_ms", num);
+	/* The views count pages; a plot on another machine needs their size. */
+	snprintf(num, sizeof(num), "%ld", sysconf(_SC_PAGESIZE));
+	ms_rec_row(&r, "meta", "record", "page_size", num);
 	for (next = start; !ms_rec_stop; ) {
 		now = ms_now_ms();
 		if (o->duration_ms && now - start >= o->duration_ms)

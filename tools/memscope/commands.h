@@ -25,6 +25,8 @@ struct ms_options {
 	uint64_t count;		/* -n (top), 0: until q or SIGINT */
 	bool json_lines;	/* --json-lines (record) */
 	bool history;		/* --history (record) */
+	const char *input;	/* plot: the recording */
+	const char *data_dir;	/* plot --data DIR: keep gnuplot's input there */
 };
 
 int ms_cmd_status(const struct ms_options *o);
@@ -32,5 +34,6 @@ int ms_cmd_reserved(const struct ms_options *o);
 int ms_cmd_metrics(const struct ms_options *o);
 int ms_cmd_top(const struct ms_options *o);
 int ms_cmd_record(const struct ms_options *o);
+int ms_cmd_plot(const struct ms_options *o);
 
 #endif /* MEMSCOPE_COMMANDS_H */

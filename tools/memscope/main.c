@@ -23,6 +23,7 @@ static const struct {
 	{ "metrics", ms_cmd_metrics, "node_exporter textfile of the module's state, once" },
 	{ "top", ms_cmd_top, "rates per order, reclaim, compaction, slab growth, levels" },
 	{ "record", ms_cmd_record, "every field of pressure, alloc, reclaim, buddy as CSV" },
+	{ "plot", ms_cmd_plot, "RUN.csv -o RUN.png: a recording drawn by gnuplot (host)" },
 };
 
 #define MS_NR_COMMANDS ARRAY_SIZE(ms_commands)
@@ -44,7 +45,8 @@ static void ms_usage(FILE *f)
 		   "  -n COUNT    top: stop after COUNT blocks\n"
 		   "  -d TIME     record: stop after TIME (default: at SIGINT)\n"
 		   "  --json-lines  record: JSON lines instead of CSV\n"
-		   "  --history   record: dump the module's history view, once\n\n"
+		   "  --history   record: dump the module's history view, once\n"
+		   "  --data DIR  plot: keep the data files and script gnuplot read in DIR\n\n"
 		   "status exits with the system level (0 none, 1 low, 2 medium, 3 critical,\n"
 		   "4 oom); %d is a usage error, %d a view that could not be read.\n",
 		MS_DEFAULT_DEBUGFS, MS_DEFAULT_PROC, MS_EXIT_USAGE, MS_EXIT_ERROR);
@@ -87,8 +89,10 @@ int main(int argc, char **argv)
 				return MS_EXIT_USAGE;
 			}
 		} else if ((!strcmp(arg, "--root") || !strcmp(arg, "--proc") ||
-			    !strcmp(arg, "-o")) && a + 1 < argc) {
-			if (!strcmp(arg, "--root"))
+			    !strcmp(arg, "-o") || !strcmp(arg, "--data")) && a + 1 < argc) {
+			if (!strcmp(arg, "--data"))
+				o.data_dir = argv[++a];
+			else if (!strcmp(arg, "--root"))
 				o.roots.debugfs = argv[++a];
 			else if (!strcmp(arg, "--proc"))
 				o.roots.proc = argv[++a];
@@ -96,6 +100,8 @@ int main(int argc, char **argv)
 				o.out = argv[++a];
 		} else if (arg[0] != '-' && !command) {
 			command = arg;
+		} else if (arg[0] != '-' && !o.input && !strcmp(command, "plot")) {
+			o.input = arg;
 		} else {
 			fprintf(stderr, "memscope: unexpected argument '%s'\n", arg);
 			ms_usage(stderr);
@@ -110,8 +116,8 @@ int main(int argc, char **argv)
 		if (strcmp(command, ms_commands[i].name))
 			continue;
 		if (o.out && ms_commands[i].run != ms_cmd_metrics &&
-		    ms_commands[i].run != ms_cmd_record) {
-			fprintf(stderr, "memscope: -o is for metrics and record only\n");
+		    ms_commands[i].run != ms_cmd_record && ms_commands[i].run != ms_cmd_plot) {
+			fprintf(stderr, "memscope: -o is for metrics, record and plot only\n");
 			return MS_EXIT_USAGE;
 		}
 		if (!o.interval_ms)

@@ -367,6 +367,53 @@ expect top_level_word "$(awk '$1 == "level" { print $2 }' "$TMP/top")" critical
 "$BIN" --root "$TMP/nothing" top -n 1 > /dev/null 2>&1
 expect top_without_views_is_an_error $? 9
 
+# --- plot ---------------------------------------------------------------
+# The demo's recording drawn; the data files gnuplot read checked against
+# awk's reading of the CSV, the PNG only for being one of the right size.
+RUN=$FIX/versatilepb-32M-demo.csv
+if command -v "${GNUPLOT:-gnuplot}" > /dev/null; then
+	"$BIN" plot "$RUN" -o "$TMP/run.png" --data "$TMP/plot" 2> "$TMP/plot.err"
+	expect plot_exit_status $? 0
+	expect plot_png_signature "$(od -An -tx1 -N8 "$TMP/run.png" | tr -d ' \n')" 89504e470d0a1a0a
+	expect plot_png_ihdr_size "$(od -An -tu1 -j12 -N12 "$TMP/run.png" | awk '{
+		printf "%c%c%c%c %d %d", $1, $2, $3, $4, $7 * 256 + $8, $11 * 256 + $12 }')" "IHDR 1400 1000"
+	expect plot_two_panels "$(grep -c '^plot ' "$TMP/plot/plot.gp")" 2
+	# Samples: the distinct times of view rows, in order of appearance.
+	awk -F, 'NR > 1 && $2 != "meta" && $2 != "event" && $2 != "mark" && !s[$1]++ { print $1 }' \
+		"$RUN" > "$TMP/times"
+	t0=$(head -1 "$TMP/times")
+	expect plot_one_row_per_sample "$(grep -vc '^#' "$TMP/plot/system.dat")" "$(wc -l < "$TMP/times")"
+	last=$(awk -F, '$2 == "pressure" && $3 == "system" && $4 == "available_pages" { v = $5 }
+		END { printf "%.3f", v * 4096 / 1048576 }' "$RUN")
+	expect plot_last_memavailable_mib "$(tail -1 "$TMP/plot/system.dat" | awk '{ print $2 }')" "$last"
+	min=$(awk -F, '$4 == "watermark_pages.min" { printf "%.3f", $5 * 4096 / 1048576; exit }' "$RUN")
+	expect plot_min_watermark_mib "$(awk '!/^#/ { print $3; exit }' "$TMP/plot/zone0.dat")" "$min"
+	# The critical band starts at the first sample whose system level is 3.
+	crit=$(awk -F, -v t0="$t0" '$2 == "pressure" && $3 == "system" && $4 == "level" && $5 == 3 {
+		printf "%.3f", ($1 - t0) / 1000; exit }' "$RUN")
+	expect plot_critical_band_start "$(awk '$3 == 3 { print $1; exit }' "$TMP/plot/levels.dat")" "$crit"
+	expect plot_bands_cover_the_run "$(awk '!/^#/ { if (NR > 2 && $1 != to) bad = 1; to = $2 }
+		END { print bad ? "gap" : to }' "$TMP/plot/levels.dat")" \
+		"$(tail -1 "$TMP/plot/system.dat" | awk '{ print $1 }')"
+	kill=$(awk -F, -v t0="$t0" '$2 == "mark" && $4 == "memscoped_kill" { printf "%.3f", ($1 - t0) / 1000 }' "$RUN")
+	expect plot_memscoped_kill_marked "$(awk '$3 == "memscoped_kill" { print $1 }' "$TMP/plot/events.dat")" "$kill"
+	# kswapd: one event per sample at which the since-load counter grew.
+	expect plot_kswapd_wake_events "$(grep -c kswapd_wake "$TMP/plot/events.dat")" \
+		"$(awk -F, '$3 == "event/kswapd_wakes" && $4 == "since_load" { if (n++ && $5 > v) up++; v = $5 }
+		END { print up + 0 }' "$RUN")"
+	want=$(awk -F, -v t0="$t0" '$1 == t0 && $2 == "buddy" && $4 ~ /^free_blocks\./ {
+		sub("free_blocks.", "", $4); b[$4] += $5 } END { for (o = 0; o in b; o++) printf "%s ", b[o] }' "$RUN")
+	expect plot_first_free_blocks "$(awk '$1 == "0.000" { printf "%s ", $3 }' "$TMP/plot/buddy.dat")" "$want"
+	expect plot_heatmap_cells "$(grep -vc '^#' "$TMP/plot/buddy.dat")" $(( $(wc -l < "$TMP/times") * 11 ))
+	"$BIN" plot "$RUN" > /dev/null 2>&1
+	expect plot_without_output_is_a_usage_error $? 8
+	head -3 "$RUN" > "$TMP/empty.csv"
+	"$BIN" plot "$TMP/empty.csv" -o "$TMP/empty.png" 2> /dev/null
+	expect plot_without_samples_is_an_error $? 9
+else
+	skip plot "gnuplot not installed (Debian: gnuplot-nox)"
+fi
+
 # --- command line -------------------------------------------------------
 MEMSCOPE_DEBUGFS=$HOG "$BIN" status > /dev/null 2>&1
 expect env_names_the_debugfs_directory $? "$(level_of "$HOG")"
