@@ -480,6 +480,7 @@ int ms_cmd_plot(const struct ms_options *o)
 {
 	struct ms_plot *p = calloc(1, sizeof(*p));
 	char tmpdir[] = "/tmp/memscope-plot.XXXXXX", *line = NULL, *png = NULL;
+	const char *base;
 	size_t cap = 0;
 	int ret = MS_EXIT_ERROR, i;
 	FILE *in;
@@ -552,7 +553,9 @@ close:
 	if ((p->system && fclose(p->system)) || (p->levels && fclose(p->levels)) ||
 	    (p->events && fclose(p->events)) || (p->buddy && fclose(p->buddy)))
 		ret = MS_EXIT_ERROR;
-	if (!ret && ms_plot_script(p, png, o->input))
+	/* The file's name, not its path: the picture may be published. */
+	base = strrchr(o->input, '/');
+	if (!ret && ms_plot_script(p, png, base ? base + 1 : o->input))
 		ret = MS_EXIT_ERROR;
 	if (!ret && ms_plot_gnuplot(p->dir)) {
 		fprintf(stderr, "memscope: gnuplot failed on %s/plot.gp\n", p->dir);
