@@ -269,6 +269,27 @@ else
 	skip metrics_promtool "promtool not installed"
 fi
 
+# --- alert rules and dashboard (contrib/prometheus) ---------------------
+PROM=$FIX/../../../../contrib/prometheus
+# Every series the rules and the dashboard name is one metrics writes.
+missing=$(grep -ho 'memscope_[a-z_]*' "$PROM/memscope-rules.yml" "$PROM/memscope-dashboard.json" |
+	sort -u | while read -r s; do grep -q "^$s[{ ]" "$TMP/metrics" || echo "$s"; done)
+expect contrib_series_exist_in_metrics "$missing" ""
+if command -v promtool > /dev/null; then
+	if promtool check rules "$PROM/memscope-rules.yml" > "$TMP/why" 2>&1; then
+		ok promtool_check_rules
+	else
+		nok promtool_check_rules "$(cat "$TMP/why")"
+	fi
+	if (cd "$PROM" && promtool test rules memscope-rules.test.yml) > "$TMP/why" 2>&1; then
+		ok promtool_test_rules
+	else
+		nok promtool_test_rules "$(grep -v '^ *$' "$TMP/why" | head -5)"
+	fi
+else
+	skip promtool_rules "promtool not installed (Debian: prometheus)"
+fi
+
 # --- record -------------------------------------------------------------
 # A static copy of the idle views: the first sample holds every field,
 # later samples nothing; a field changed mid-run appears once more.
