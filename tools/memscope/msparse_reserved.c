@@ -42,7 +42,11 @@ static bool ms_row_of(char *line, struct ms_reserved_row *row)
 	int n, i, k;
 
 	n = ms_split(line, tok, MS_MAX_TOKENS);
-	for (k = 0; k < n && !ms_is_number(tok[k]); k++)
+	/*
+	 * The name ends at the first two numbers in a row: a name may hold
+	 * one ("low 1 MiB (x86 BIOS, real mode)  158  632" on x86_64).
+	 */
+	for (k = 0; k + 1 < n && !(ms_is_number(tok[k]) && ms_is_number(tok[k + 1])); k++)
 		;
 	if (k == 0 || k + 2 > n)
 		return false;

@@ -171,6 +171,18 @@ else
 	nok reserved_unknown_unattributed "rc $rc: $(grep -e 'reserved now' -e unattributed "$TMP/reserved.unknown")"
 fi
 
+# An owner whose name holds a number (x86_64's low 1 MiB): listed, and
+# counted in the sum (the x86_64 guest's tool_test found it missing).
+mkdir -p "$TMP/x86"
+sed 's/^  initrd  .*/&\n  low 1 MiB (x86 BIOS, real mode)               158        632/' \
+	"$IDLE/reserved" > "$TMP/x86/reserved"
+"$BIN" --root "$TMP/x86" reserved > "$TMP/reserved.x86"
+expect reserved_owner_name_with_a_number \
+	"$(awk '/^  low 1 MiB \(x86 BIOS, real mode\)/ { print $(NF-1) }' "$TMP/reserved.x86")" 632
+expect reserved_sum_with_that_owner \
+	"$(awk '/reserved now \(sum/ { print $(NF-1) }' "$TMP/reserved.x86")" \
+	$(( $(totals_kib "$IDLE" reserved_now) + 632 ))
+
 # --- metrics ------------------------------------------------------------
 t0=$(date +%s)
 "$BIN" --root "$IDLE" --proc "$IDLE/proc" metrics > "$TMP/metrics"
