@@ -285,7 +285,7 @@ fi
 PROM=$FIX/../../../../contrib/prometheus
 # Every series the rules and the dashboard name is one metrics writes.
 missing=$(grep -ho 'memscope_[a-z_]*' "$PROM/memscope-rules.yml" "$PROM/memscope-dashboard.json" |
-	sort -u | while read -r s; do grep -q "^$s[{ ]" "$TMP/metrics" || echo "$s"; done)
+	sort -u | while read -r s; do grep -q "^${s}[{ ]" "$TMP/metrics" || echo "$s"; done)
 expect contrib_series_exist_in_metrics "$missing" ""
 if command -v promtool > /dev/null; then
 	if promtool check rules "$PROM/memscope-rules.yml" > "$TMP/why" 2>&1; then
@@ -399,6 +399,21 @@ expect top_level_change "$(sed -n 's/^levels: //p' "$TMP/top")" "system none->cr
 expect top_level_word "$(awk '$1 == "level" { print $2 }' "$TMP/top")" critical
 "$BIN" --root "$TMP/nothing" top -n 1 > /dev/null 2>&1
 expect top_without_views_is_an_error $? 9
+
+# On a terminal (script(1) gives it one): redrawn in place, q quits.
+if command -v script > /dev/null; then
+	(sleep 1.2; printf q) | timeout 10 script -qfc \
+		"$BIN --root $IDLE top -i 300ms" /dev/null > "$TMP/top.tty" 2>&1
+	rc=$?
+	redraws=$(grep -c "$(printf '\033\\[H\033\\[J')" "$TMP/top.tty")
+	if [ $rc -eq 0 ] && [ "$redraws" -ge 2 ]; then
+		ok top_tty_redraws_and_q_quits
+	else
+		nok top_tty_redraws_and_q_quits "exit $rc (124: q did not quit), $redraws redraws"
+	fi
+else
+	skip top_tty_redraws_and_q_quits "no script(1)"
+fi
 
 # --- plot ---------------------------------------------------------------
 # The demo's recording drawn; the data files gnuplot read checked against
