@@ -27,11 +27,26 @@ static bool ms_is_key_column(const char *h)
 	return false;
 }
 
+/*
+ * The views print integers and fixed-point decimals ("-1.000"). A
+ * syntactic check, not strtod(): armel boards have no FPU, and record
+ * looks at some 900 tokens per sample.
+ */
 static bool ms_is_number(const char *s)
 {
-	double d;
+	bool digits = false, dot = false;
 
-	return ms_parse_double(s, &d);
+	if (*s == '-')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits = true;
+		else if (*s == '.' && !dot && digits)
+			dot = true;
+		else
+			return false;
+	}
+	return digits && s[-1] != '.';
 }
 
 /* A numeric token as is, a level word as its number, else NULL. */
