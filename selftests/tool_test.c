@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -270,6 +272,68 @@ TEST_F(tool, record_history)
 	ASSERT_TRUE(self->out != NULL);
 	EXPECT_TRUE(strstr(self->out, "no flight recorder") != NULL);
 	EXPECT_FALSE(exists("/tmp/tool_test.history"));
+}
+
+/* The heartbeat in a textfile, or -1. */
+static double heartbeat(const char *path)
+{
+	char *text = ms_slurp(path), *p;
+	double t = -1;
+
+	p = text ? strstr(text, "\nmemscope_last_scrape_timestamp_seconds ") : NULL;
+	if (p)
+		t = strtod(p + 40, NULL);
+	free(text);
+	return t;
+}
+
+/*
+ * memscoped with no record arriving (only an OOM trigger, none happens)
+ * still rewrites its textfile every textfile_period_s, with the module's
+ * state from the tool's library: a dead daemon no longer looks like a
+ * quiet system.
+ */
+TEST_F(tool, memscoped_rewrites_its_textfile_periodically)
+{
+	static const char conf[] = "/tmp/tool_test.conf", prom[] = "/tmp/tool_test.prom";
+	struct timespec step = { 0, 100 * 1000 * 1000 };
+	double first = -1, last;
+	pid_t pid;
+	FILE *f;
+	int i;
+
+	if (!exists("/tools/memscoped"))
+		SKIP(return, "/tools/memscoped not staged");
+	unlink(prom);
+	f = fopen(conf, "w");
+	ASSERT_TRUE(f != NULL);
+	fprintf(f, "trigger oom\ntextfile %s\ntextfile_period_s 1\nlog /tmp/tool_test.log\n"
+		   "realtime no\nmlock no\n", prom);
+	fclose(f);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		execl("/tools/memscoped", "memscoped", "-c", conf, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 50 && first < 0; i++) {
+		nanosleep(&step, NULL);
+		first = heartbeat(prom);
+	}
+	/* 2.5 periods: two more writes, no record in between (1.5 s for jitter). */
+	for (i = 0; i < 25; i++)
+		nanosleep(&step, NULL);
+	last = heartbeat(prom);
+	self->out = ms_slurp(prom);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	TH_LOG("heartbeat %.3f then %.3f", first, last);
+	ASSERT_LT(0, first);
+	EXPECT_LE(1.5, last - first);
+	ASSERT_TRUE(self->out != NULL);
+	EXPECT_TRUE(strstr(self->out, "\nmemscope_view_up{view=\"pressure\"} 1\n") != NULL);
+	EXPECT_TRUE(strstr(self->out, "\nmemscope_zone_headroom_bytes{") != NULL);
+	EXPECT_TRUE(strstr(self->out, "\nmemscope_kills_total 0\n") != NULL);
 }
 
 TEST_HARNESS_MAIN
