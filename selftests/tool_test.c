@@ -71,14 +71,16 @@ static long long reserved_kib(const char *text, const char *row)
 static int level_of_view(void)
 {
 	static const char *const words[] = { "none", "low", "medium", "critical", "oom" };
-	char *text = ms_slurp(MS_DEBUGFS "/pressure"), word[16] = "";
-	int i;
+	char *text = ms_slurp(MS_DEBUGFS "/pressure"), word[16] = "", *row;
+	int i, n;
 
 	if (!text)
 		return -1;
-	sscanf(strstr(text, "\nsystem") ? strstr(text, "\nsystem") : "", "\nsystem level %15s",
-	       word);
+	row = strstr(text, "\nsystem");
+	n = row ? sscanf(row, "\nsystem level %15s", word) : 0;
 	free(text);
+	if (n != 1)
+		return -1;
 	for (i = 0; i < 5; i++)
 		if (!strcmp(word, words[i]))
 			return i;
@@ -185,7 +187,7 @@ TEST_F(tool, top_blocks_without_a_terminal)
 	EXPECT_TRUE(strstr(self->out, "not readable") == NULL);
 	p = strstr(self->out, "\nlevel ");
 	ASSERT_TRUE(p != NULL);
-	sscanf(p, "\nlevel %15s", word);
+	ASSERT_EQ(1, sscanf(p, "\nlevel %15s", word));
 	ASSERT_LE(0, level);
 	EXPECT_STREQ(words[level], word);
 }
@@ -247,7 +249,7 @@ TEST_F(tool, record_against_zoneinfo_and_buddyinfo)
 		if (!strncmp(field, "free_blocks.", 12))
 			free_pages += v << atoi(field + 12);
 	}
-	TH_LOG("node%d/%s: %d samples; min %llu pages (zoneinfo %lu); free %llu pages (buddyinfo %llu)",
+	TH_LOG("node%d/%s: %d samples; min %llu pages (zoneinfo %lu); free %llu (buddyinfo %llu)",
 	       zi[0].node, zi[0].name, samples, min, zi[0].min, free_pages, bi_pages);
 	/* 700 ms at 100 ms: 7, give or take a slow view read on TCG. */
 	EXPECT_LE(4, samples);
