@@ -266,7 +266,13 @@ TEST_F(tool, record_history)
 	int rc = tool("record --history -o /tmp/tool_test.history");
 
 	if (exists(MS_DEBUGFS "/history")) {
+		/* The recorder's samples in the words of a live recording. */
 		EXPECT_EQ(0, rc);
+		self->out = ms_slurp("/tmp/tool_test.history");
+		ASSERT_TRUE(self->out != NULL);
+		EXPECT_EQ(0, strncmp(self->out, "time_ms,view,scope,field,value\n", 31));
+		EXPECT_TRUE(strstr(self->out, ",pressure,system,available_pages,") != NULL);
+		EXPECT_TRUE(strstr(self->out, ",reclaim,event/kswapd_wakes,since_load,") != NULL);
 		return;
 	}
 	EXPECT_EQ(9, rc);

@@ -226,12 +226,93 @@ static void ms_rec_drain(struct ms_recorder *r, int fd)
 	}
 }
 
-/* "memscope record --history": the module's flight recorder, once. */
-static void ms_rec_history(struct ms_recorder *r, char *text)
+/*
+ * "memscope record --history": the module's flight recorder (the history
+ * view: "# time_ms ring level available_kb COUNTERS... nodeN/ZONE:level
+ * nodeN/ZONE:usable_kb nodeN/ZONE:min_kb ..." then one row per sample) in
+ * the vocabulary of a live recording, so that plot draws it the same way:
+ * levels and pages as the pressure view names them, the counters as the
+ * reclaim view's since_load. What has no live name stays under "history".
+ */
+static void ms_rec_history_cell(struct ms_recorder *r, const char *col, const char *tok,
+				uint64_t page_size)
 {
-	r->view = "history";
-	r->t = ms_now_ms();
-	ms_view_fields("history", text, ms_rec_field, r);
+	static const char *const counters[] = {
+		"kswapd_wakes", "direct_reclaims", "compact_stalls", "oom_kills",
+	};
+	char scope[MS_SCOPE_LEN], field[MS_FIELD_LEN], num[24];
+	const char *colon = strchr(col, ':'), *what = colon ? colon + 1 : col;
+	int level = ms_level_lookup(tok, strlen(tok));
+	uint64_t v = 0;
+	size_t i;
+
+	snprintf(scope, sizeof(scope), "%.*s", colon ? (int)(colon - col) : 6,
+		 colon ? col : "system");
+	if (!strcmp(col, "ring")) {
+		r->view = "history";
+		ms_rec_field(r, "system", "fine_ring", !strcmp(tok, "f") ? "1" : "0");
+		return;
+	}
+	if (!strcmp(what, "level")) {
+		if (level < 0)
+			return;
+		snprintf(num, sizeof(num), "%d", level);
+		r->view = "pressure";
+		ms_rec_field(r, scope, "level", num);
+		return;
+	}
+	if (!ms_parse_u64(tok, &v))
+		return;
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		if (!strcmp(col, counters[i])) {
+			snprintf(field, sizeof(field), "event/%s", col);
+			r->view = "reclaim";
+			ms_rec_field(r, field, "since_load", tok);
+			return;
+		}
+	/* KiB to the pages the pressure view counts in. */
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)(v * 1024 / page_size));
+	r->view = "pressure";
+	if (!strcmp(what, "available_kb"))
+		ms_rec_field(r, scope, "available_pages", num);
+	else if (!strcmp(what, "usable_kb"))
+		ms_rec_field(r, scope, "usable_free_pages", num);
+	else if (!strcmp(what, "min_kb") || !strcmp(what, "low_kb") || !strcmp(what, "high_kb")) {
+		snprintf(field, sizeof(field), "watermark_pages.%.*s", (int)(strlen(what) - 3),
+			 what);
+		ms_rec_field(r, scope, field, num);
+	} else {
+		r->view = "history";
+		ms_rec_field(r, scope, what, tok);
+	}
+}
+
+static int ms_rec_history(struct ms_recorder *r, char *text, uint64_t page_size)
+{
+	char *tok[MS_MAX_TOKENS], *head[MS_MAX_TOKENS + 1], *line;
+	char header[1024] = "";
+	int n, nh = 0, i, rows = 0;
+	uint64_t t;
+
+	while ((line = ms_next_line(&text))) {
+		if (!strncmp(line, "# time_ms ", 10)) {
+			ms_copy(header, sizeof(header), line);
+			nh = ms_split(header, head, MS_MAX_TOKENS + 1);
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		n = ms_split(line, tok, MS_MAX_TOKENS);
+		/* The header has "#" before the row's columns. */
+		if (!nh || n != nh - 1 || !ms_parse_u64(tok[0], &t))
+			continue;
+		r->t = t;
+		for (i = 1; i < n; i++)
+			ms_rec_history_cell(r, head[i + 1], tok[i], page_size);
+		rows++;
+	}
+	/* A module loaded a moment ago has a header and no sample yet. */
+	return nh ? rows : -1;
 }
 
 int ms_cmd_record(const struct ms_options *o)
@@ -241,7 +322,7 @@ int ms_cmd_record(const struct ms_options *o)
 	uint64_t start, next, now;
 	struct sigaction sa;
 	struct pollfd pfd;
-	int fd = -1, ret = 0;
+	int fd = -1, ret = 0, n;
 	const char *dev;
 	char num[24], *history = NULL;
 
@@ -264,7 +345,16 @@ int ms_cmd_record(const struct ms_options *o)
 	if (!r.json)
 		fprintf(r.f, "time_ms,view,scope,field,value\n");
 	if (history) {
-		ms_rec_history(&r, history);
+		snprintf(num, sizeof(num), "%ld", sysconf(_SC_PAGESIZE));
+		ms_rec_row(&r, "meta", "record", "page_size", num);
+		n = ms_rec_history(&r, history, (uint64_t)sysconf(_SC_PAGESIZE));
+		if (n < 0) {
+			fprintf(stderr, "memscope: %s/history: not the view this tool knows\n",
+				o->roots.debugfs);
+			ret = MS_EXIT_ERROR;
+		} else if (!n) {
+			fprintf(stderr, "memscope: %s/history: no sample yet\n", o->roots.debugfs);
+		}
 		free(history);
 		goto out;
 	}

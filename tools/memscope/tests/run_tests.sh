@@ -368,6 +368,40 @@ if [ $rc -eq 9 ] && grep -q 'no flight recorder' "$TMP/hist.err" && [ ! -e "$TMP
 else
 	nok record_history_without_view_fails_clearly "rc $rc: $(cat "$TMP/hist.err")"
 fi
+# The flight recorder of a real episode, in a live recording's words:
+# pages from KiB, levels as numbers, the counters as reclaim's since_load.
+HIST=$FIX/versatilepb-32M-history
+"$BIN" --root "$HIST" record --history -o "$TMP/history.csv" 2> /dev/null
+expect record_history_exit_status $? 0
+ps_host=$(getconf PAGESIZE)
+hrow() { awk -v t="$1" -v c="$2" '$1 == t { for (i = 1; i <= NF; i++) if (i == c) print $i }' "$HIST/history"; }
+first=$(awk '!/^#/ { print $1; exit }' "$HIST/history")
+crit=$(awk '!/^#/ && $3 == "critical" { print $1; exit }' "$HIST/history")
+expect record_history_available_pages \
+	"$(awk -F, -v t="$crit" '$1 == t && $3 == "system" && $4 == "available_pages" { print $5 }' "$TMP/history.csv")" \
+	$(( $(hrow "$crit" 4) * 1024 / ps_host ))
+expect record_history_level_critical \
+	"$(awk -F, -v t="$crit" '$1 == t && $3 == "system" && $4 == "level" { print $5 }' "$TMP/history.csv")" 3
+expect record_history_min_watermark \
+	"$(awk -F, -v t="$first" '$1 == t && $4 == "watermark_pages.min" { print $5 }' "$TMP/history.csv")" \
+	$(( $(hrow "$first" 12) * 1024 / ps_host ))
+expect record_history_kswapd_wakes_last \
+	"$(awk -F, '$3 == "event/kswapd_wakes" { v = $5 } END { print v }' "$TMP/history.csv")" \
+	"$(awk '!/^#/ { v = $5 } END { print v }' "$HIST/history")"
+if command -v "${GNUPLOT:-gnuplot}" > /dev/null; then
+	"$BIN" plot "$TMP/history.csv" -o "$TMP/history.png" --data "$TMP/hplot" 2> /dev/null
+	expect plot_history_exit_status $? 0
+	expect plot_history_critical_band "$(awk '$3 == 3 { print $1; exit }' "$TMP/hplot/levels.dat")" \
+		"$(awk -v t0="$first" -v t="$crit" 'BEGIN { printf "%.3f", (t - t0) / 1000 }')"
+else
+	skip plot_history "gnuplot not installed"
+fi
+# A module loaded a moment ago: the header, no sample, not an error.
+mkdir -p "$TMP/hempty"
+grep '^#' "$HIST/history" > "$TMP/hempty/history"
+"$BIN" --root "$TMP/hempty" record --history > /dev/null 2>&1
+expect record_history_empty_ring_is_not_an_error $? 0
+
 "$BIN" --root "$IDLE" record -i 10x > /dev/null 2>&1
 expect record_bad_interval_is_a_usage_error $? 8
 
