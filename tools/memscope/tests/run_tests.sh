@@ -307,10 +307,12 @@ fi
 # later samples nothing; a field changed mid-run appears once more.
 mkdir -p "$TMP/live"
 cp "$IDLE"/pressure "$IDLE"/alloc "$IDLE"/reclaim "$IDLE"/buddy "$IDLE"/slab "$TMP/live/"
-MEMSCOPE_DEVICE=$TMP/no-device "$BIN" --root "$TMP/live" record -i 100ms -d 1s \
+# A second of slack on each side: an ASan build on a loaded host can take
+# a few hundred ms to start.
+MEMSCOPE_DEVICE=$TMP/no-device "$BIN" --root "$TMP/live" record -i 100ms -d 2s \
 	-o "$TMP/run.csv" 2> "$TMP/rec.err" &
 rec=$!
-sleep 0.5
+sleep 1
 sed 's/^\(system  *available_pages  *\)[0-9]*/\1123/' "$IDLE/pressure" > "$TMP/live/p.new"
 mv "$TMP/live/p.new" "$TMP/live/pressure"
 wait $rec
@@ -406,12 +408,13 @@ expect record_history_empty_ring_is_not_an_error $? 0
 expect record_bad_interval_is_a_usage_error $? 8
 
 # --- top ----------------------------------------------------------------
-# Between two samples 1 s apart: 500 more order-1 allocations, a slab cache
-# 4096 bytes bigger, the system level up to critical.
+# Between two samples 2 s apart: 500 more order-1 allocations, a slab cache
+# 4096 bytes bigger, the system level up to critical (put in after 1 s:
+# slack for a slow start, as above).
 cp "$IDLE/pressure" "$TMP/live/pressure"
-"$BIN" --root "$TMP/live" top -i 1s -n 1 > "$TMP/top" 2> "$TMP/top.err" &
+"$BIN" --root "$TMP/live" top -i 2s -n 1 > "$TMP/top" 2> "$TMP/top.err" &
 top=$!
-sleep 0.4
+sleep 1
 awk '$1 == "order" && $2 == "load" && $3 == 1 { $4 += 500 } { print }' "$IDLE/alloc" \
 	> "$TMP/live/a.new"
 awk '$1 == "cache" && $2 == "dentry" { $7 += 4096 } { print }' "$IDLE/slab" > "$TMP/live/s.new"
@@ -423,10 +426,10 @@ wait $top
 expect top_exit_status $? 0
 expect top_one_timestamped_block "$(grep -c '^--- [0-9-]*T[0-9:]*Z  t=' "$TMP/top")" 1
 rate=$(awk '$1 == 1 && NF == 4 { print $2 }' "$TMP/top")
-if [ -n "$rate" ] && [ "$rate" -ge 400 ] && [ "$rate" -le 510 ]; then
+if [ -n "$rate" ] && [ "$rate" -ge 200 ] && [ "$rate" -le 255 ]; then
 	ok top_order_alloc_rate
 else
-	nok top_order_alloc_rate "order 1 alloc/s '$rate', want 500 per the ~1 s interval"
+	nok top_order_alloc_rate "order 1 alloc/s '$rate', want 500 per the ~2 s interval"
 fi
 expect top_slab_growing "$(sed -n "s/^slab growing: \\([^ ]* [^ ]*\\).*/\\1/p" "$TMP/top")" "dentry +4096B"
 expect top_level_change "$(sed -n 's/^levels: //p' "$TMP/top")" "system none->critical"
