@@ -30,6 +30,7 @@ struct parse_ctx {
 	size_t errlen;
 	/* Line of the first occurrence of each single-valued directive. */
 	int seen_device, seen_interval, seen_grace, seen_textfile, seen_log;
+	int seen_period, seen_debugfs;
 	int seen_self_adj, seen_mlock, seen_realtime;
 	int seen_dry_run, seen_order, seen_prefer, seen_avoid, seen_victims;
 	int seen_cooldown, seen_hook_timeout;
@@ -56,6 +57,9 @@ void msd_config_defaults(struct msd_config *c)
 	snprintf(c->device, sizeof(c->device), "/dev/memscope");
 	snprintf(c->log, sizeof(c->log), "stderr");
 	c->kill_grace_ms = 500;
+	/* node_exporter's scrape interval is typically 15 s too. */
+	c->textfile_period_s = 15;
+	snprintf(c->debugfs, sizeof(c->debugfs), "/sys/kernel/debug/memscope");
 	c->self_adj_set = true;
 	c->self_oom_score_adj = -1000;
 	c->mlock = true;
@@ -388,6 +392,23 @@ static int parse_line(struct parse_ctx *p, struct msd_config *c, const char *lin
 		if (once(p, &p->seen_textfile, key))
 			return -EINVAL;
 		return set_path(p, c->textfile, sizeof(c->textfile), key, rest);
+	}
+	if (!strcmp(key, "textfile_period_s")) {
+		if (once(p, &p->seen_period, key))
+			return -EINVAL;
+		if (parse_int(rest, 0, 86400, &v))
+			return fail(p, "textfile_period_s '%s' is not in 0..86400", rest);
+		c->textfile_period_s = (unsigned int)v;
+		return 0;
+	}
+	if (!strcmp(key, "debugfs")) {
+		if (once(p, &p->seen_debugfs, key))
+			return -EINVAL;
+		if (!strcmp(rest, "none")) {
+			c->debugfs[0] = '\0';
+			return 0;
+		}
+		return set_path(p, c->debugfs, sizeof(c->debugfs), key, rest);
 	}
 	if (!strcmp(key, "log")) {
 		if (once(p, &p->seen_log, key))

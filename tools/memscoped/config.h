@@ -70,6 +70,10 @@ struct msd_config {
 	unsigned int nrules;
 	unsigned int kill_grace_ms;
 	char textfile[MSD_PATH_MAX];	/* "" : no metrics file */
+	/* Rewrite the textfile this often even without records (0: never). */
+	unsigned int textfile_period_s;
+	/* The module's debugfs views, for the state gauges ("" : none). */
+	char debugfs[MSD_PATH_MAX];
 	char log[MSD_PATH_MAX];		/* stderr, stdout, syslog or a path */
 	bool self_adj_set;
 	int self_oom_score_adj;

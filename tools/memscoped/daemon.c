@@ -26,6 +26,7 @@
 #include "monotonic.h"
 #include "runner.h"
 #include "sdnotify.h"
+#include "state.h"
 
 #define READ_BUF_SIZE	(64 * MEMSCOPE_EVENT_SIZE_V1)
 
@@ -39,6 +40,7 @@ struct msd_daemon {
 	struct msd_metrics metrics;
 	struct msd_metrics written;	/* what the textfile holds */
 	int textfile_err;		/* last write error, to log it once */
+	uint64_t next_textfile_ns;	/* the next periodic rewrite */
 	struct msd_killer killer;
 	struct msd_runner runner;
 	bool force_dry_run;		/* -n: whatever the config says */
@@ -79,7 +81,13 @@ static void write_textfile(struct msd_daemon *d, bool force)
 		return;
 	if (!force && !memcmp(&d->metrics, &d->written, sizeof(d->metrics)))
 		return;
-	ret = msd_metrics_write(&d->metrics, d->cfg->textfile);
+	/*
+	 * The module's state is read at each write: its gauges are current,
+	 * and the heartbeat in it moves even when no record arrives.
+	 */
+	ret = msd_metrics_write_with(&d->metrics, d->cfg->textfile,
+				     d->cfg->debugfs[0] ? msd_state_write : NULL,
+				     d->cfg->debugfs);
 	if (ret) {
 		if (ret != d->textfile_err)
 			msd_err("textfile %s: %s", d->cfg->textfile, strerror(-ret));
@@ -328,6 +336,23 @@ static int watchdog(struct msd_daemon *d, int timeout)
 	return timeout < 0 || until < timeout ? until : timeout;
 }
 
+/* The periodic rewrite: due now (written), else the ms until it is due. */
+static int textfile_timer(struct msd_daemon *d, int timeout)
+{
+	uint64_t period = (uint64_t)d->cfg->textfile_period_s * 1000000000ull;
+	uint64_t now = msd_now_ns();
+	int until;
+
+	if (!period || !d->cfg->textfile[0])
+		return timeout;
+	if (now >= d->next_textfile_ns) {
+		write_textfile(d, true);
+		d->next_textfile_ns = now + period;
+	}
+	until = (int)((d->next_textfile_ns - now + 999999) / 1000000);
+	return timeout < 0 || until < timeout ? until : timeout;
+}
+
 static int event_loop(struct msd_daemon *d)
 {
 	struct pollfd fds[2 + MSD_MAX_PENDING];
@@ -339,6 +364,7 @@ static int event_loop(struct msd_daemon *d)
 		fds[1] = (struct pollfd){ .fd = d->sigfd, .events = POLLIN };
 		n = 2 + msd_killer_pollfds(&d->killer, fds + 2, MSD_MAX_PENDING);
 		timeout = watchdog(d, msd_killer_timeout_ms(&d->killer, msd_now_ns()));
+		timeout = textfile_timer(d, timeout);
 		ret = poll(fds, (nfds_t)n, timeout);
 		if (ret < 0 && errno != EINTR) {
 			msd_err("poll: %s", strerror(errno));
@@ -404,6 +430,7 @@ int msd_daemon_run(const char *config_path, struct msd_config *cfg, bool dry_run
 		 cfg->dry_run ? ", dry run: kills are only logged" : "",
 		 cfg->textfile[0] ? ", textfile " : "", cfg->textfile);
 	write_textfile(&d, true);
+	d.next_textfile_ns = msd_now_ns() + (uint64_t)cfg->textfile_period_s * 1000000000ull;
 	msd_notify("READY=1");
 	update_status(&d);
 	status = event_loop(&d);

@@ -81,6 +81,12 @@ int msd_metrics_format(const struct msd_metrics *m, FILE *out)
 
 int msd_metrics_write(const struct msd_metrics *m, const char *path)
 {
+	return msd_metrics_write_with(m, path, NULL, NULL);
+}
+
+int msd_metrics_write_with(const struct msd_metrics *m, const char *path,
+			   int (*extra)(FILE *out, void *ctx), void *ctx)
+{
 	char tmp[4096];
 	FILE *f;
 	int fd, ret;
@@ -98,6 +104,8 @@ int msd_metrics_write(const struct msd_metrics *m, const char *path)
 		return ret;
 	}
 	ret = msd_metrics_format(m, f);
+	if (!ret && extra)
+		ret = extra(f, ctx);
 	/* fclose() flushes: a full disk shows up here. */
 	if (fclose(f) && !ret)
 		ret = -errno;

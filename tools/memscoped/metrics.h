@@ -45,4 +45,11 @@ int msd_metrics_format(const struct msd_metrics *m, FILE *out);
  */
 int msd_metrics_write(const struct msd_metrics *m, const char *path);
 
+/*
+ * The same, with @extra (if not NULL) writing more families after
+ * memscoped's own: the daemon adds the module's state (state.c).
+ */
+int msd_metrics_write_with(const struct msd_metrics *m, const char *path,
+			   int (*extra)(FILE *out, void *ctx), void *ctx);
+
 #endif /* MEMSCOPED_METRICS_H */

@@ -27,6 +27,8 @@ static void defaults_when_unset(void)
 	CHECK_STR(cfg.log, "stderr");
 	CHECK_STR(cfg.textfile, "");
 	CHECK_INT(cfg.kill_grace_ms, 500);
+	CHECK_INT(cfg.textfile_period_s, 15);
+	CHECK_STR(cfg.debugfs, "/sys/kernel/debug/memscope");
 	CHECK(cfg.self_adj_set);
 	CHECK_INT(cfg.self_oom_score_adj, -1000);
 	CHECK(cfg.mlock);
@@ -55,6 +57,8 @@ static const char full[] =
 	"on oom kill oom_score_adj>=900\r\n"
 	"kill_grace_ms 250\n"
 	"textfile /var/lib/node_exporter/memscope.prom\n"
+	"textfile_period_s 60\n"
+	"debugfs none\n"
 	"log /var/log/memscoped.log\n"
 	"self_oom_score_adj keep\n"
 	"realtime no\n"
@@ -75,6 +79,8 @@ static void parses_every_directive(void)
 	CHECK_INT(cfg.nrules, 3);
 	CHECK_INT(cfg.kill_grace_ms, 250);
 	CHECK_STR(cfg.textfile, "/var/lib/node_exporter/memscope.prom");
+	CHECK_INT(cfg.textfile_period_s, 60);
+	CHECK_STR(cfg.debugfs, "");
 	CHECK_STR(cfg.log, "/var/log/memscoped.log");
 	CHECK(!cfg.self_adj_set);
 	CHECK(!cfg.mlock);

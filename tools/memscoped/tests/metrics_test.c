@@ -267,7 +267,51 @@ static void write_failure_leaves_nothing(void)
 	CHECK_INT(rmdir(dir), 0);
 }
 
+static int extra_family(FILE *out, void *ctx)
+{
+	fprintf(out, "# TYPE memscope_extra gauge\nmemscope_extra %d\n", *(int *)ctx);
+	return 0;
+}
+
+static int failing_extra(FILE *out, void *ctx)
+{
+	(void)out;
+	(void)ctx;
+	return -EIO;
+}
+
+/* The daemon's module-state families come after memscoped's own, in one rename. */
+static void write_with_appends_the_extra_families(void)
+{
+	const char *dir = tap_tmpdir();
+	char path[300], tmp[320], *text, *own;
+	struct msd_metrics m;
+	int seven = 7;
+
+	REQUIRE(dir != NULL);
+	memset(&m, 0, sizeof(m));
+	snprintf(path, sizeof(path), "%s/memscope.prom", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	CHECK_INT(msd_metrics_write_with(&m, path, extra_family, &seven), 0);
+	text = tap_read_file(path);
+	own = format(&m);
+	REQUIRE(text && own);
+	CHECK(!strncmp(text, own, strlen(own)));
+	CHECK_STR(text + strlen(own), "# TYPE memscope_extra gauge\nmemscope_extra 7\n");
+	free(text);
+	free(own);
+	/* A failing writer leaves the old file whole and no temp file. */
+	CHECK_INT(msd_metrics_write_with(&m, path, failing_extra, NULL), -EIO);
+	text = tap_read_file(path);
+	CHECK(text && strstr(text, "memscope_extra 7\n"));
+	CHECK(access(tmp, F_OK) != 0);
+	free(text);
+	unlink(path);
+	rmdir(dir);
+}
+
 const struct tap_test metrics_tests[] = {
+	{ "metrics_write_with_appends_the_extra_families", write_with_appends_the_extra_families },
 	{ "metrics_fresh_file_has_counters_and_no_gauges", fresh_file_has_counters_and_no_gauges },
 	{ "metrics_counts_records_by_reason_level_and_kind", counts_records_by_reason_level_and_kind },
 	{ "metrics_write_replaces_the_file_atomically", write_replaces_the_file_atomically },

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memscope tool: parser of the "events" view. Rows are
+ * "TIME_MS SUB PID TRIG KIND REASON LEVEL ZONE ZONE_LEVEL VALUE"; the
+ * subscriber list after them has other shapes and is skipped.
+ */
+#include <string.h>
+
+#include "msparse_events.h"
+#include "msparse_text.h"
+
+static int ms_event_of(char **tok, struct ms_event_row *ev)
+{
+	uint64_t sub, trig;
+	int64_t pid;
+
+	if (!ms_parse_u64(tok[0], &ev->time_ms) || !ms_parse_u64(tok[1], &sub) ||
+	    !ms_parse_s64(tok[2], &pid) || !ms_parse_u64(tok[3], &trig) ||
+	    !ms_parse_u64(tok[9], &ev->value))
+		return -1;
+	ev->sub = (unsigned int)sub;
+	ev->pid = (int)pid;
+	ev->trigger = (unsigned int)trig;
+	ms_copy(ev->kind, sizeof(ev->kind), tok[4]);
+	ms_copy(ev->reason, sizeof(ev->reason), tok[5]);
+	ms_copy(ev->level, sizeof(ev->level), tok[6]);
+	ms_copy(ev->zone, sizeof(ev->zone), tok[7]);
+	ms_copy(ev->zone_level, sizeof(ev->zone_level), tok[8]);
+	return 0;
+}
+
+int ms_parse_events(char *text, struct ms_events *e)
+{
+	char *tok[MS_MAX_TOKENS], *line;
+	struct ms_event_row ev;
+	bool header = false;
+	int n;
+
+	memset(e, 0, sizeof(*e));
+	while ((line = ms_next_line(&text))) {
+		n = ms_split(line, tok, MS_MAX_TOKENS);
+		/* "# memscope events: 3 record(s) queued since load, ..." */
+		if (n >= 4 && !strcmp(tok[0], "#") && !strcmp(tok[1], "memscope") &&
+		    !strcmp(tok[2], "events:")) {
+			header = ms_parse_u64(tok[3], &e->total);
+			continue;
+		}
+		if (n != 10 || tok[0][0] == '#' || ms_event_of(tok, &ev))
+			continue;
+		if (e->nr == MS_MAX_EVENTS) {
+			memmove(&e->ev[0], &e->ev[1], sizeof(e->ev[0]) * (MS_MAX_EVENTS - 1));
+			e->nr--;
+		}
+		e->ev[e->nr++] = ev;
+	}
+	return header ? 0 : -1;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memscope tool: the "events" view, parsed (module/notify_view.c): the
+ * last records /dev/memscope queued, oldest first, as words.
+ */
+#ifndef MEMSCOPE_MSPARSE_EVENTS_H
+#define MEMSCOPE_MSPARSE_EVENTS_H
+
+#include <stdint.h>
+
+#include "msparse_pressure.h"	/* MS_ZONE_NAME */
+
+/* The view keeps MS_EVENT_LOG_LEN records; the tool keeps the newest ones. */
+#define MS_MAX_EVENTS 16
+#define MS_EVENT_WORD 12
+
+struct ms_event_row {
+	uint64_t time_ms;	/* CLOCK_MONOTONIC */
+	unsigned int sub;
+	int pid;
+	unsigned int trigger;
+	char kind[MS_EVENT_WORD];
+	char reason[MS_EVENT_WORD];
+	char level[MS_EVENT_WORD];
+	char zone[MS_ZONE_NAME];	/* "-" for system-wide */
+	char zone_level[MS_EVENT_WORD];
+	uint64_t value;
+};
+
+struct ms_events {
+	uint64_t total;		/* records queued since load */
+	int nr;			/* rows kept, oldest first */
+	struct ms_event_row ev[MS_MAX_EVENTS];
+};
+
+/* Parse @text (cut in place); 0, or -1 without the view's header line. */
+int ms_parse_events(char *text, struct ms_events *e);
+
+#endif /* MEMSCOPE_MSPARSE_EVENTS_H */
