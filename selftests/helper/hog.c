@@ -78,6 +78,23 @@ static LIST_HEAD(mst_hog_pages);
 static unsigned long mst_hog_count;
 static u64 mst_hog_crossed_ns;
 
+/*
+ * A function found by its address may not be called where the CPU checks
+ * indirect branches (IBT: objtool seals the ENDBR of functions with no
+ * address taken, and the call is a #CP, a BUG()) or where kCFI checks the
+ * call's type. No guest here has IBT (TCG does not emulate it), but the
+ * helper must not be the one module that breaks the rule: hog_set then
+ * fails with EOPNOTSUPP.
+ */
+static bool mst_indirect_calls_checked(void)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	if (cpu_feature_enabled(X86_FEATURE_IBT))
+		return true;
+#endif
+	return IS_ENABLED(CONFIG_CFI_CLANG);
+}
+
 typedef void (*mst_drain_fn)(struct zone *zone);
 static mst_drain_fn mst_drain_all_pages;
 static bool mst_drain_resolved;
@@ -89,7 +106,7 @@ static void mst_hog_drain(void)
 		struct kprobe kp = { .symbol_name = "drain_all_pages" };
 
 		/* Registering resolves the symbol; the probe is not kept. */
-		if (!register_kprobe(&kp)) {
+		if (!mst_indirect_calls_checked() && !register_kprobe(&kp)) {
 			mst_drain_all_pages = (mst_drain_fn)(void *)kp.addr;
 			unregister_kprobe(&kp);
 		}
@@ -203,23 +220,6 @@ static void (*mst_fold_cpu)(int cpu);
 static bool mst_local_resolved;
 
 /* drain_local_pages() and cpu_vm_stats_fold(): not exported, as above. */
-/*
- * A function found by its address may not be called where the CPU checks
- * indirect branches (IBT: objtool seals the ENDBR of functions with no
- * address taken, and the call is a #CP, a BUG()) or where kCFI checks the
- * call's type. No guest here has IBT (TCG does not emulate it), but the
- * helper must not be the one module that breaks the rule: hog_set then
- * fails with EOPNOTSUPP.
- */
-static bool mst_indirect_calls_checked(void)
-{
-#ifdef CONFIG_X86_KERNEL_IBT
-	if (cpu_feature_enabled(X86_FEATURE_IBT))
-		return true;
-#endif
-	return IS_ENABLED(CONFIG_CFI_CLANG);
-}
-
 static void mst_local_resolve(void)
 {
 	mst_local_resolved = true;
