@@ -23,6 +23,7 @@
 
 #include "mst.h"
 
+#ifdef CONFIG_TRACEPOINTS
 static void mst_floor_page_alloc(void *data, struct page *page, unsigned int order,
 				 gfp_t gfp, int migratetype)
 {
@@ -120,6 +121,18 @@ static int mst_floor_attach(void)
 	return 0;
 }
 
+#else
+/* Without tracepoints there is no floor to measure (nor hooks above it). */
+static int mst_floor_attach(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void mst_floor_detach(void)
+{
+}
+#endif
+
 static int mst_floor_run(const char *verb, char *args)
 {
 	if (strcmp(verb, "floor"))
@@ -134,10 +147,13 @@ static int mst_floor_run(const char *verb, char *args)
 
 static void mst_floor_show(struct seq_file *m)
 {
-	unsigned int i, n = 0;
+	unsigned int n = 0;
+#ifdef CONFIG_TRACEPOINTS
+	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(mst_floor_hooks); i++)
 		n += mst_floor_hooks[i].attached;
+#endif
 	seq_printf(m, "floor %u\n", n);
 }
 
