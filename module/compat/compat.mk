@@ -15,8 +15,13 @@
 ifneq ($(shell test "$(VERSION)" -gt 6 -o \( "$(VERSION)" -eq 6 -a "$(PATCHLEVEL)" -ge 1 \) 2>/dev/null && echo ok),ok)
 $(error memscope: KDIR is Linux $(KERNELVERSION); memscope needs 6.1 or later)
 endif
+# The kernel's configuration is read for builds, not for "make clean"
+# (scripts/Makefile.clean includes no auto.conf): CONFIG_MODULES, which
+# every kernel that loads modules has, tells the two apart.
+ifneq ($(CONFIG_MODULES),)
 ifneq ($(CONFIG_DEBUG_FS),y)
 $(error memscope: KDIR's kernel has no CONFIG_DEBUG_FS; memscope's views are debugfs files)
+endif
 endif
 
 memscope-y += compat/symbols.o compat/pgtable_walk.o compat/memblock.o
