@@ -83,8 +83,12 @@ static void write_textfile(struct msd_daemon *d, bool force)
 		return;
 	/*
 	 * The module's state is read at each write: its gauges are current,
-	 * and the heartbeat in it moves even when no record arrives.
+	 * and the heartbeat in it moves even when no record arrives. A new
+	 * level in the records is read now, not up to a second later.
 	 */
+	if (d->metrics.have_event && (!d->written.have_event ||
+				      d->metrics.level != d->written.level))
+		msd_state_invalidate();
 	ret = msd_metrics_write_with(&d->metrics, d->cfg->textfile,
 				     d->cfg->debugfs[0] ? msd_state_write : NULL,
 				     d->cfg->debugfs);

@@ -6,7 +6,9 @@
  * are current at the heartbeat, not the values of the latest record; but
  * at most once a second: a burst of records rewrites the textfile once
  * per record, and reading five views each time would slow the daemon
- * down exactly when it has to act.
+ * down exactly when it has to act. A record with a new level is read
+ * afresh all the same (msd_state_invalidate()): the textfile must not say
+ * "low" beside a record that says "critical".
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -57,6 +59,13 @@ static int msd_state_read(const char *debugfs)
 	msd_state_len = len;
 	msd_state_ns = msd_now_ns();
 	return 0;
+}
+
+void msd_state_invalidate(void)
+{
+	msd_state_ns = 0;
+	free(msd_state_text);
+	msd_state_text = NULL;
 }
 
 int msd_state_write(FILE *out, void *ctx)

@@ -12,5 +12,7 @@
 
 /* An msd_metrics_write_with() writer; @ctx is the debugfs directory. */
 int msd_state_write(FILE *out, void *ctx);
+/* The next msd_state_write() reads the views again, however recent they are. */
+void msd_state_invalidate(void);
 
 #endif /* MEMSCOPED_STATE_H */
