@@ -8,6 +8,16 @@ mkdir -p "$MS_CACHE"
 MS_BUILD=${MEMSCOPE_BUILD:-$(cd "$MS_HERE/.." && pwd)/build}
 
 log() { echo "memscope: $*" >&2; }
+# Progress of long set-up steps (kernel builds, downloads) for the console:
+# scripts/check and scripts/demo send their build logs to files, and open
+# MS_PROGRESS_FD on their own output so these lines still reach a person.
+ms_progress() {
+	if [ -n "${MS_PROGRESS_FD:-}" ] && { true >&"$MS_PROGRESS_FD"; } 2>/dev/null; then
+		echo "memscope: $*" >&"$MS_PROGRESS_FD"
+	else
+		echo "memscope: $*" >&2
+	fi
+}
 warn() { echo "memscope: warning: $*" >&2; }
 die() { echo "memscope: error: $*" >&2; exit 2; }
 
@@ -17,14 +27,22 @@ ms_source_version() {
 		die "linux-source-6.1 is not installed (run scripts/install-deps)"
 }
 
-# Unpacked linux-source-6.1 tree, extracted once into the cache.
+# Unpacked linux-source tree of SERIES (default 6.1), extracted once into
+# the cache. 6.1 is the host's package; other series are downloaded from
+# their suite (ms_series_suite), newest upload first, by
+# scripts/fetch-debian-source, whose trees hold their package version in
+# .memscope-unpacked.
 ms_kernel_source() {
-	local ver dir tarball=/usr/src/linux-source-6.1.tar.xz
+	local series=${1:-6.1} ver dir tarball=/usr/src/linux-source-6.1.tar.xz
+	if [ "$series" != 6.1 ]; then
+		"$MS_HERE/../scripts/fetch-debian-source" "$series" | tail -1
+		return
+	fi
 	ver=$(ms_source_version)
 	dir="$MS_CACHE/src/linux-source-$ver"
 	if [ ! -f "$dir/.memscope-unpacked" ]; then
 		[ -f "$tarball" ] || die "$tarball missing"
-		log "unpacking $tarball"
+		ms_progress "unpacking $tarball ($(du -h "$tarball" | cut -f1))"
 		rm -rf "$dir"
 		mkdir -p "$dir"
 		tar -xJf "$tarball" -C "$dir" --strip-components=1
@@ -42,6 +60,69 @@ ms_debian_abi() {
 	dep=${dep%% *}
 	dep=${dep#linux-image-}
 	echo "${dep%-amd64}"
+}
+
+# ms_wait_exit PID SECONDS: 0 once PID (a child) has exited, 1 if it still
+# runs after SECONDS.
+ms_wait_exit() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	! kill -0 "$1" 2>/dev/null
+}
+
+# The Debian mirror the host's own apt sources name (deb822 or one-line).
+ms_debian_mirror() {
+	local f u
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		u=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$f")
+		[ -n "$u" ] && { echo "${u%/}"; return; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		u=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$f")
+		[ -n "$u" ] && { echo "${u%/}"; return; }
+	done
+	die "no Debian mirror (a URI ending in /debian) in the host's apt sources"
+}
+
+# A private apt configuration for one suite the host's apt does not list:
+# its own sources list, lists and archive cache under the cache directory,
+# for apt-cache and apt-get download only. The host's apt sources are never
+# touched (a trixie entry there could upgrade the host's C library). Sets
+# MS_APT (the -o options); the suite's index is refreshed at most once a
+# day, so a warm run does not wait for the mirror.
+ms_private_apt() {
+	local suite=$1 st="$MS_CACHE/apt-extra"
+	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	mkdir -p "$st/lists/$suite/partial" "$st/cache/archives/partial"
+	printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$(ms_debian_mirror)" "$suite" \
+		> "$st/sources.list.$suite"
+	MS_APT=(-o "Dir::Etc::SourceList=$st/sources.list.$suite" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$st/lists/$suite" -o "Dir::Cache=$st/cache"
+		-o "APT::Architectures::=amd64" -o "APT::Architectures::=arm64")
+	exec 7>"$st.lock"
+	flock 7
+	if [ -z "$(find "$st/lists/$suite" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+		ms_progress "apt index of $suite (private configuration under $st)"
+		apt-get -q "${MS_APT[@]}" update >&2 || die "apt-get update of $suite failed"
+	fi
+	flock -u 7
+	exec 7>&-
+}
+
+# The suite whose linux-source-SERIES memscope builds from (kernel series
+# other than the host's 6.1): 6.12 from bookworm-backports, the same upload
+# as its prebuilt amd64 and arm64 kernels; 7.3 from trixie-backports.
+ms_series_suite() {
+	case "$1" in
+	6.12) echo bookworm-backports ;;
+	7.3) echo trixie-backports ;;
+	*) die "no Debian source suite known for kernel series $1 (6.12, 7.3)" ;;
+	esac
 }
 
 # Foreign-architecture Debian packages, downloaded and unpacked once.
@@ -104,11 +185,25 @@ MS_TARGETS="versatilepb versatilepb-highmem versatilepb-debug versatilepb-nocomp
 MS_TARGETS+=" versatilepb-notracepoints x86_64 x86_64-debug arm64"
 
 # The kernel series a target boots: MEMSCOPE_KERNEL (qemu/run --kernel),
-# 6.1 by default. 6.12: Debian's prebuilt amd64 and arm64 kernels from
-# bookworm-backports (scripts/fetch-debian-kernel); the versatilepb and
-# x86_64-debug kernels, and 7.3, are not built from source yet.
+# 6.1 by default. Where each target's kernel of a series comes from:
+#   versatilepb and its variants, x86_64-debug: built from that series'
+#     linux-source (qemu/build-kernel; 6.12 and 7.3 downloaded by
+#     scripts/fetch-debian-source);
+#   x86_64, arm64: Debian's prebuilt kernels, 6.1 from bookworm, 6.12 from
+#     bookworm-backports (scripts/fetch-debian-kernel); x86_64 under 7.3 is
+#     built from source (qemu/configs/x86_64.config alone), since Debian's
+#     7.3 headers need gcc-14, which bookworm lacks; there is no arm64 7.3.
 MS_SERIES=${MEMSCOPE_KERNEL:-6.1}
-MS_SERIES_TARGETS_6_12="x86_64 arm64"
+MS_SERIES_LIST="6.1 6.12 7.3"
+ms_series_targets() {
+	case "$1" in
+	6.1) echo "$MS_TARGETS" ;;
+	# x86_64-rt: PREEMPT_RT, in mainline since 6.12 (x86 only there).
+	6.12) echo "$MS_TARGETS x86_64-rt" ;;
+	7.3) echo "${MS_TARGETS/ arm64/} x86_64-rt" ;;
+	*) die "unknown kernel series '$1' ($MS_SERIES_LIST)" ;;
+	esac
+}
 
 # Target facts: kernel image, KDIR for module builds, busybox, compiler, QEMU.
 # Sets MS_KERNEL MS_DTB MS_KDIR MS_BUSYBOX MS_ARCH MS_CROSS MS_CC MS_QEMU,
@@ -123,12 +218,31 @@ ms_target_setup() {
 	local target=$1 abi root
 	MS_DTB="" MS_SYSMAP="" MS_SLAB_SRC="" MS_SLAB_SRC_PKG=""
 	MS_STAGE_NAME=$target
-	case "$MS_SERIES" in
-	6.1) ;;
-	6.12)
-		grep -qw -- "$target" <<<"$MS_SERIES_TARGETS_6_12" ||
-			die "no 6.12 kernel for $target here (6.12 targets: $MS_SERIES_TARGETS_6_12)"
-		MS_STAGE_NAME=$target-6.12
+	grep -qw -- "$target" <<<"$(ms_series_targets "$MS_SERIES")" ||
+		die "no $MS_SERIES kernel for $target here ($MS_SERIES targets: $(ms_series_targets "$MS_SERIES"))"
+	[ "$MS_SERIES" = 6.1 ] || MS_STAGE_NAME=$target-$MS_SERIES
+	case "$MS_SERIES/$target" in
+	*/versatilepb*)
+		# One board, five kernels (qemu/configs/<target>.config): the
+		# last two are degraded on purpose (no compaction, no
+		# tracepoints) to boot README's "works without" claims.
+		MS_KDIR=$("$MS_HERE/build-kernel" "$target" | tail -1)
+		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
+		MS_DTB=$(ls "$MS_KDIR"/arch/arm/boot/dts/versatile-pb.dtb \
+			"$MS_KDIR"/arch/arm/boot/dts/arm/versatile-pb.dtb 2>/dev/null | head -1)
+		root=$(ms_debian_unpack armel busybox-static:armel)
+		MS_BUSYBOX="$root/bin/busybox"
+		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
+		;;
+	*/x86_64-debug | */x86_64-rt | 7.3/x86_64)
+		# Our own kernels (qemu/configs/x86_64*.config): the module
+		# builds against its build tree.
+		MS_KDIR=$("$MS_HERE/build-kernel" "$target" | tail -1)
+		MS_KERNEL="$MS_KDIR/arch/x86/boot/bzImage"
+		MS_BUSYBOX=/bin/busybox
+		MS_ARCH=x86_64 MS_CROSS="" MS_QEMU=qemu-system-x86_64
+		;;
+	6.12/x86_64 | 6.12/arm64)
 		case "$target" in
 		x86_64) root=$("$MS_HERE/../scripts/fetch-debian-kernel" 6.12 amd64 | tail -1)
 			MS_ARCH=x86_64 MS_CROSS="" MS_QEMU=qemu-system-x86_64 MS_BUSYBOX=/bin/busybox ;;
@@ -144,38 +258,14 @@ ms_target_setup() {
 			MS_SLAB_SRC_PKG=$(cat "$root/slab-src/.memscope-unpacked")
 		fi
 		;;
-	*) die "unknown kernel series '$MS_SERIES' (6.1, 6.12)" ;;
-	esac
-	if [ "$MS_SERIES" = 6.1 ]; then
-	case "$target" in
-	versatilepb | versatilepb-highmem | versatilepb-debug | versatilepb-nocompaction | \
-	versatilepb-notracepoints)
-		# One board, five kernels (qemu/configs/<target>.config): the
-		# last two are degraded on purpose (no compaction, no
-		# tracepoints) to boot README's "works without" claims.
-		MS_KDIR=$("$MS_HERE/build-kernel" "$target" | tail -1)
-		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
-		MS_DTB="$MS_KDIR/arch/arm/boot/dts/versatile-pb.dtb"
-		root=$(ms_debian_unpack armel busybox-static:armel)
-		MS_BUSYBOX="$root/bin/busybox"
-		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm
-		;;
-	x86_64-debug)
-		# Our own kernel (qemu/configs/x86_64*.config): the module builds
-		# against its build tree.
-		MS_KDIR=$("$MS_HERE/build-kernel" x86_64-debug | tail -1)
-		MS_KERNEL="$MS_KDIR/arch/x86/boot/bzImage"
-		MS_BUSYBOX=/bin/busybox
-		MS_ARCH=x86_64 MS_CROSS="" MS_QEMU=qemu-system-x86_64
-		;;
-	x86_64)
+	6.1/x86_64)
 		abi=$(ms_debian_abi)
 		MS_KERNEL="/boot/vmlinuz-$abi-amd64"
 		MS_KDIR="/usr/src/linux-headers-$abi-amd64"
 		MS_BUSYBOX=/bin/busybox
 		MS_ARCH=x86_64 MS_CROSS="" MS_QEMU=qemu-system-x86_64
 		;;
-	arm64)
+	6.1/arm64)
 		abi=$(ms_debian_abi)
 		root=$(ms_debian_unpack arm64 "linux-image-$abi-arm64:arm64" \
 			"linux-headers-$abi-arm64:arm64" busybox-static:arm64)
@@ -193,7 +283,6 @@ ms_target_setup() {
 		;;
 	*) die "unknown target '$target' (${MS_TARGETS// /, })" ;;
 	esac
-	fi
 	MS_KRELEASE=$(cat "$MS_KDIR/include/config/kernel.release" 2>/dev/null) ||
 		die "no include/config/kernel.release in $MS_KDIR"
 	MS_KSERIES=$(sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$MS_KRELEASE")
