@@ -37,6 +37,13 @@ static const char *const ms_rec_views[] = { "pressure", "alloc", "reclaim", "bud
 struct ms_rec_field {
 	char key[MS_REC_KEY];
 	char value[MS_REC_VALUE];
+	size_t len;		/* of view + scope + field, uncut; see ms_rec_key */
+};
+
+/* A field's name as ms_rec_field() gets it, with the lengths of its parts. */
+struct ms_rec_key {
+	const char *view, *scope, *field;
+	size_t lv, ls, lf;
 };
 
 struct ms_recorder {
@@ -48,6 +55,7 @@ struct ms_recorder {
 	size_t nr, cap;
 	size_t cursor;		/* where the next field usually is */
 	uint64_t rows;
+	struct ms_view_file files[ARRAY_SIZE(ms_rec_views)];
 };
 
 static volatile sig_atomic_t ms_rec_stop;
@@ -73,18 +81,46 @@ static void ms_rec_row(struct ms_recorder *r, const char *view, const char *scop
 }
 
 /*
- * The slot of @key. Fields come in the same order at every sample, so the
- * one after the last match is nearly always it; a search covers the rest.
+ * Whether @f holds @k. The key is compared in place, as "VIEW SCOPE FIELD"
+ * would read, not built first: building it for each of some 900 fields a
+ * sample with snprintf() cost more than all the rest of a sample. The
+ * lengths, kept in the slot, turn most mismatches away at once.
  */
-static struct ms_rec_field *ms_rec_slot(struct ms_recorder *r, const char *key)
+static bool ms_rec_key_is(const struct ms_rec_field *f, const struct ms_rec_key *k)
 {
+	const char *key = f->key;
+	char joined[MS_REC_KEY];
+
+	if (f->len != k->lv + k->ls + k->lf)
+		return false;
+	if (f->len + 2 < MS_REC_KEY)
+		return !memcmp(key, k->view, k->lv) && key[k->lv] == ' ' &&
+		       !memcmp(key + k->lv + 1, k->scope, k->ls) && key[k->lv + 1 + k->ls] == ' ' &&
+		       !memcmp(key + k->lv + k->ls + 2, k->field, k->lf);
+	/* Longer than a key holds (never in the views): the stored key is cut. */
+	snprintf(joined, sizeof(joined), "%s %s %s", k->view, k->scope, k->field);
+	return !strcmp(key, joined);
+}
+
+/*
+ * The slot of the field. Fields come in the same order at every sample,
+ * so the one after the last match is nearly always it; a search covers
+ * the rest.
+ */
+static struct ms_rec_field *ms_rec_slot(struct ms_recorder *r, const char *scope,
+					const char *field)
+{
+	const struct ms_rec_key k = {
+		.view = r->view, .scope = scope, .field = field,
+		.lv = strlen(r->view), .ls = strlen(scope), .lf = strlen(field),
+	};
 	struct ms_rec_field *bigger;
 	size_t i;
 
-	if (r->cursor < r->nr && !strcmp(r->fields[r->cursor].key, key))
+	if (r->cursor < r->nr && ms_rec_key_is(&r->fields[r->cursor], &k))
 		return &r->fields[r->cursor++];
 	for (i = 0; i < r->nr; i++)
-		if (!strcmp(r->fields[i].key, key)) {
+		if (ms_rec_key_is(&r->fields[i], &k)) {
 			r->cursor = i + 1;
 			return &r->fields[i];
 		}
@@ -96,7 +132,8 @@ static struct ms_rec_field *ms_rec_slot(struct ms_recorder *r, const char *key)
 		r->cap = r->cap ? r->cap * 2 : 1024;
 	}
 	memset(&r->fields[r->nr], 0, sizeof(r->fields[0]));
-	ms_copy(r->fields[r->nr].key, MS_REC_KEY, key);
+	snprintf(r->fields[r->nr].key, MS_REC_KEY, "%s %s %s", r->view, scope, field);
+	r->fields[r->nr].len = k.lv + k.ls + k.lf;
 	r->cursor = r->nr + 1;
 	return &r->fields[r->nr++];
 }
@@ -104,12 +141,10 @@ static struct ms_rec_field *ms_rec_slot(struct ms_recorder *r, const char *key)
 static void ms_rec_field(void *ctx, const char *scope, const char *field, const char *value)
 {
 	struct ms_recorder *r = ctx;
-	char key[MS_REC_KEY];
 	struct ms_rec_field *slot;
 	bool fresh;
 
-	snprintf(key, sizeof(key), "%s %s %s", r->view, scope, field);
-	slot = ms_rec_slot(r, key);
+	slot = ms_rec_slot(r, scope, field);
 	/* Out of memory: write the row anyway, only the saving is lost. */
 	fresh = !slot || !slot->value[0];
 	if (slot && !fresh && !strcmp(slot->value, value))
@@ -127,7 +162,7 @@ static void ms_rec_sample(struct ms_recorder *r, const struct ms_roots *roots, b
 
 	r->t = ms_now_ms();
 	for (i = 0; i < ARRAY_SIZE(ms_rec_views); i++) {
-		text = ms_read_file(roots->debugfs, ms_rec_views[i], NULL);
+		text = ms_view_read(&r->files[i], roots->debugfs, ms_rec_views[i]);
 		if (!text) {
 			if (!warned[i])
 				fprintf(stderr, "memscope: %s/%s: %s (not recorded)\n",
@@ -137,7 +172,6 @@ static void ms_rec_sample(struct ms_recorder *r, const struct ms_roots *roots, b
 		}
 		r->view = ms_rec_views[i];
 		ms_view_fields(r->view, text, ms_rec_field, r);
-		free(text);
 	}
 }
 
@@ -399,6 +433,8 @@ out:
 	if (r.f != stdout && fclose(r.f))
 		ret = MS_EXIT_ERROR;
 	free(r.fields);
+	for (n = 0; n < (int)ARRAY_SIZE(r.files); n++)
+		ms_view_close(&r.files[n]);
 	fprintf(stderr, "memscope: record: %llu rows\n", (unsigned long long)r.rows);
 	return ret;
 }

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memscope tool: build the textfile. Names follow node_exporter where
- * the two overlap: labels node and zone as its zoneinfo and buddyinfo
- * collectors use them (buddyinfo calls the order "size"; here it is
- * "order", the word the module's views use). Every quantity is in bytes
- * or seconds, as Prometheus' naming rules ask. Gauges are the values the
+ * memscope tool: build the textfile. Labels follow node_exporter where
+ * the two overlap, so a dashboard can put both on one panel and a query
+ * can join them without label_replace(). Its buddyinfo collector
+ * (collector/buddyinfo.go, node_buddyinfo_blocks) labels each sample
+ * node, zone and size, size being the order as a decimal number; its
+ * zoneinfo collector (collector/zoneinfo_linux.go, node_zoneinfo_*_pages)
+ * labels node and zone. Here the order is "size" too, on the buddy
+ * families and on memscope_alloc_failures_total: a failure at size N is
+ * a request for the block memscope_buddy_free_blocks{size="N"} counts, and
+ * one label name for the order keeps such joins plain. The names stay
+ * memscope_* and every quantity is in bytes or seconds, as Prometheus'
+ * naming rules ask, where node_exporter counts pages. Gauges are the values the
  * views show now; counters are the views' since-load columns, which
  * start over when the module is reloaded, as a counter reset.
  *
@@ -130,11 +137,11 @@ static void ms_buddy(FILE *f, const struct ms_buddy *b)
 		const char *name, *help;
 	} fam[3] = {
 		{ "memscope_buddy_free_blocks",
-		  "Free blocks of 2^order pages (as /proc/buddyinfo)." },
+		  "Free blocks of 2^size pages: size is the order (as /proc/buddyinfo)." },
 		{ "memscope_buddy_unusable_index",
-		  "Share of free memory in blocks too small for the order (0..1)." },
+		  "Share of free memory in blocks too small for the size (0..1)." },
 		{ "memscope_buddy_fragmentation_index",
-		  "Kernel fragmentation index of the order; -1: that order succeeds now." },
+		  "Kernel fragmentation index of the size; -1: that size succeeds now." },
 	};
 	const struct ms_buddy_zone *z;
 	int k, i, order;
@@ -145,7 +152,7 @@ static void ms_buddy(FILE *f, const struct ms_buddy *b)
 			z = &b->zone[i];
 			for (order = 0; order < b->nr_orders; order++) {
 				ms_zone_labels(f, fam[k].name, z->node, z->zone);
-				fprintf(f, ",order=\"%d\"} ", order);
+				fprintf(f, ",size=\"%d\"} ", order);
 				if (k == 0)
 					fprintf(f, "%" PRIu64 "\n", z->free_blocks[order]);
 				else
@@ -199,9 +206,9 @@ static void ms_alloc(FILE *f, const struct ms_alloc *a)
 	int order;
 
 	ms_family(f, "memscope_alloc_failures_total", "counter",
-		  "Page allocations that failed, by order (since the module loaded).");
+		  "Page allocations that failed, by order (label size), since the module loaded.");
 	for (order = 0; order < a->nr_orders; order++)
-		fprintf(f, "memscope_alloc_failures_total{order=\"%d\"} %" PRIu64 "\n", order,
+		fprintf(f, "memscope_alloc_failures_total{size=\"%d\"} %" PRIu64 "\n", order,
 			a->fails[order]);
 }
 

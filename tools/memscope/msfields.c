@@ -28,6 +28,51 @@ static bool ms_is_key_column(const char *h)
 }
 
 /*
+ * The header line that names the rows below it, split, with which of its
+ * columns are keys: looked up once, when the first row needs them, not
+ * for every column of every row (alloc has some 60 rows under a header).
+ */
+struct ms_header {
+	char text[512];
+	char *head[MS_MAX_TOKENS + 1];
+	int nh;
+	bool keys_known;
+	bool key[MS_MAX_TOKENS + 1];
+};
+
+static const bool *ms_header_keys(struct ms_header *h)
+{
+	int i;
+
+	if (!h->keys_known) {
+		for (i = 0; i < h->nh; i++)
+			h->key[i] = ms_is_key_column(h->head[i]);
+		h->keys_known = true;
+	}
+	return h->key;
+}
+
+/*
+ * Append @src to the @len bytes of @dst (@size bytes), cut where
+ * snprintf() would cut; returns the new length. Scopes and field names
+ * are built for some 900 fields a sample, and snprintf()'s format walk
+ * was most of record's user time.
+ */
+static size_t ms_append(char *dst, size_t size, size_t len, const char *src, size_t n)
+{
+	if (len + n >= size)
+		n = size - 1 - len;
+	memcpy(dst + len, src, n);
+	dst[len + n] = '\0';
+	return len + n;
+}
+
+static size_t ms_append_str(char *dst, size_t size, size_t len, const char *src)
+{
+	return ms_append(dst, size, len, src, strlen(src));
+}
+
+/*
  * The views print integers and fixed-point decimals ("-1.000"). A
  * syntactic check, not strtod(): armel boards have no FPU, and record
  * looks at some 900 tokens per sample.
@@ -68,18 +113,21 @@ static int ms_pressure_row(char **tok, int n, ms_field_fn fn, void *ctx)
 	char field[MS_FIELD_LEN], num[16];
 	const char *v, *eq;
 	int i, seen = 0;
+	size_t len;
 
 	for (i = 2; i < n; i++) {
 		eq = strchr(tok[i], '=');
 		if (eq) {
-			snprintf(field, sizeof(field), "%s.%.*s", tok[1], (int)(eq - tok[i]),
-				 tok[i]);
+			/* "KEY.SUB" */
+			len = ms_append_str(field, sizeof(field), 0, tok[1]);
+			len = ms_append(field, sizeof(field), len, ".", 1);
+			ms_append(field, sizeof(field), len, tok[i], (size_t)(eq - tok[i]));
 			v = ms_field_value(eq + 1, num, sizeof(num));
 		} else {
 			/* "page_size 4096;" in the header is not a row; this is. */
 			if (n != 3)
 				break;
-			snprintf(field, sizeof(field), "%s", tok[1]);
+			ms_append_str(field, sizeof(field), 0, tok[1]);
 			v = ms_field_value(tok[i], num, sizeof(num));
 		}
 		if (v) {
@@ -90,39 +138,55 @@ static int ms_pressure_row(char **tok, int n, ms_field_fn fn, void *ctx)
 	return seen;
 }
 
-static int ms_buddy_row(char **tok, int n, char **head, int nh, ms_field_fn fn, void *ctx)
+static int ms_buddy_row(char **tok, int n, const struct ms_header *h, ms_field_fn fn,
+			void *ctx)
 {
 	char scope[MS_SCOPE_LEN], field[MS_FIELD_LEN];
+	char *const *head = h->head;
+	size_t len;
 	int i, seen = 0;
 
 	/* "# node zone order free_blocks ...": the header has one more word. */
-	if (n < 4 || nh != n + 1 || strcmp(head[1], "node"))
+	if (n < 4 || h->nh != n + 1 || strcmp(head[1], "node"))
 		return 0;
-	snprintf(scope, sizeof(scope), "node%s/%s", tok[0], tok[1]);
+	/* "nodeN/ZONE" */
+	len = ms_append(scope, sizeof(scope), 0, "node", 4);
+	len = ms_append_str(scope, sizeof(scope), len, tok[0]);
+	len = ms_append(scope, sizeof(scope), len, "/", 1);
+	ms_append_str(scope, sizeof(scope), len, tok[1]);
 	for (i = 3; i < n; i++) {
 		if (!ms_is_number(tok[i]))
 			continue;
-		snprintf(field, sizeof(field), "%s.%s", head[i + 1], tok[2]);
+		/* "COLUMN.ORDER" */
+		len = ms_append_str(field, sizeof(field), 0, head[i + 1]);
+		len = ms_append(field, sizeof(field), len, ".", 1);
+		ms_append_str(field, sizeof(field), len, tok[2]);
 		fn(ctx, scope, field, tok[i]);
 		seen++;
 	}
 	return seen;
 }
 
-static int ms_table_row(char **tok, int n, char **head, int nh, ms_field_fn fn, void *ctx)
+static int ms_table_row(char **tok, int n, struct ms_header *h, ms_field_fn fn, void *ctx)
 {
 	char scope[MS_SCOPE_LEN];
+	char *const *head = h->head;
+	const bool *key;
 	size_t len;
 	int i, seen = 0;
 
-	if (nh != n + 1 || strcmp(head[1], tok[0]))
+	if (h->nh != n + 1 || strcmp(head[1], tok[0]))
 		return 0;
-	len = (size_t)snprintf(scope, sizeof(scope), "%s", tok[0]);
-	for (i = 1; i < n && len < sizeof(scope); i++)
-		if (ms_is_key_column(head[i + 1]))
-			len += (size_t)snprintf(scope + len, sizeof(scope) - len, "/%s", tok[i]);
+	key = ms_header_keys(h);
+	/* "NAME/KEY/KEY..." */
+	len = ms_append_str(scope, sizeof(scope), 0, tok[0]);
+	for (i = 1; i < n; i++)
+		if (key[i + 1]) {
+			len = ms_append(scope, sizeof(scope), len, "/", 1);
+			len = ms_append_str(scope, sizeof(scope), len, tok[i]);
+		}
 	for (i = 1; i < n; i++) {
-		if (ms_is_key_column(head[i + 1]) || !ms_is_number(tok[i]))
+		if (key[i + 1] || !ms_is_number(tok[i]))
 			continue;
 		fn(ctx, scope, head[i + 1], tok[i]);
 		seen++;
@@ -132,16 +196,18 @@ static int ms_table_row(char **tok, int n, char **head, int nh, ms_field_fn fn, 
 
 int ms_view_fields(const char *view, char *text, ms_field_fn fn, void *ctx)
 {
-	char *tok[MS_MAX_TOKENS], *head[MS_MAX_TOKENS + 1], *line;
-	char header[512] = "";
+	char *tok[MS_MAX_TOKENS], *line;
+	struct ms_header h;
 	bool pressure = !strcmp(view, "pressure"), buddy = !strcmp(view, "buddy");
-	int n, nh = 0, seen = 0;
+	int n, seen = 0;
 
+	h.nh = 0;
 	while ((line = ms_next_line(&text))) {
 		if (line[0] == '#') {
 			/* Kept whole: the next rows are named by it. */
-			ms_copy(header, sizeof(header), line);
-			nh = ms_split(header, head, MS_MAX_TOKENS + 1);
+			ms_copy(h.text, sizeof(h.text), line);
+			h.nh = ms_split(h.text, h.head, MS_MAX_TOKENS + 1);
+			h.keys_known = false;
 			continue;
 		}
 		n = ms_split(line, tok, MS_MAX_TOKENS);
@@ -150,9 +216,9 @@ int ms_view_fields(const char *view, char *text, ms_field_fn fn, void *ctx)
 		if (pressure)
 			seen += ms_pressure_row(tok, n, fn, ctx);
 		else if (buddy)
-			seen += ms_buddy_row(tok, n, head, nh, fn, ctx);
+			seen += ms_buddy_row(tok, n, &h, fn, ctx);
 		else
-			seen += ms_table_row(tok, n, head, nh, fn, ctx);
+			seen += ms_table_row(tok, n, &h, fn, ctx);
 	}
 	return seen;
 }

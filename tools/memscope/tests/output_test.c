@@ -8,7 +8,7 @@
 #include "json_out.h"
 #include "msparse_text.h"
 #include "reserved_rank.h"
-#include "tap.h"
+#include "unit.h"
 
 static void json_nesting_and_escapes(void)
 {

@@ -237,16 +237,16 @@ for w in min low high; do
 		"$(metric 'memscope_zone_watermark_bytes{node="0",zone="Normal",watermark="'$w'"}')" \
 		$((pages * ps))
 done
-expect metrics_fragindex_order10 \
-	"$(metric 'memscope_buddy_fragmentation_index{node="0",zone="Normal",order="10"}')" \
+expect metrics_fragindex_size10 \
+	"$(metric 'memscope_buddy_fragmentation_index{node="0",zone="Normal",size="10"}')" \
 	"$(awk '$2 == "Normal" && $3 == 10 { print $8 }' "$IDLE/buddy")"
 expect metrics_reserved_bytes_sum \
 	"$(awk '/^memscope_reserved_bytes\{/ { s += $NF } END { print s }' "$TMP/metrics")" \
 	$(( $(totals_kib "$IDLE" reserved_now) * 1024 ))
 expect metrics_kswapd_wakes "$(metric memscope_kswapd_wakes_total)" \
 	"$(awk '$1 == "event" && $2 == "kswapd_wakes" { print $3 }' "$IDLE/reclaim")"
-expect metrics_alloc_failures_orders \
-	"$(grep -c '^memscope_alloc_failures_total{order=' "$TMP/metrics")" \
+expect metrics_alloc_failures_sizes \
+	"$(grep -c '^memscope_alloc_failures_total{size=' "$TMP/metrics")" \
 	"$(grep -c '^order *load ' "$IDLE/alloc")"
 
 # The hog fixture has no buddy view: its families go, view_up says why.
@@ -287,6 +287,14 @@ PROM=$FIX/../../../../contrib/prometheus
 missing=$(grep -ho 'memscope_[a-z_]*' "$PROM/memscope-rules.yml" "$PROM/memscope-dashboard.json" |
 	sort -u | while read -r s; do grep -q "^${s}[{ ]" "$TMP/metrics" || echo "$s"; done)
 expect contrib_series_exist_in_metrics "$missing" ""
+# Every label a dashboard legend names is one metrics writes (instance and
+# job are Prometheus' own): a renamed label leaves no empty legend behind.
+missing=$(grep -o '{{[a-z_]*}}' "$PROM/memscope-dashboard.json" | tr -d '{}' | sort -u |
+	while read -r l; do
+		case $l in instance | job) continue ;; esac
+		grep -q "^memscope_[a-z_]*{\(.*,\)\{0,1\}$l=" "$TMP/metrics" || echo "$l"
+	done)
+expect contrib_legend_labels_exist_in_metrics "$missing" ""
 if command -v promtool > /dev/null; then
 	if promtool check rules "$PROM/memscope-rules.yml" > "$TMP/why" 2>&1; then
 		ok promtool_check_rules

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "msparse_text.h"
-#include "tap.h"
+#include "unit.h"
 
 static void numbers_are_whole_tokens(void)
 {

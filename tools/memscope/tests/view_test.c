@@ -18,7 +18,7 @@
 #include "msparse_reclaim.h"
 #include "msparse_reserved.h"
 #include "msparse_text.h"
-#include "tap.h"
+#include "unit.h"
 
 #define IDLE "versatilepb-32M"
 #define HOG "versatilepb-32M-hog"

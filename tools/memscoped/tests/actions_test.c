@@ -17,7 +17,7 @@
 #include "actions.h"
 #include "children.h"
 #include "monotonic.h"
-#include "tap.h"
+#include "unit.h"
 
 struct world {
 	char dir[256];

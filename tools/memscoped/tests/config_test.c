@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "tap.h"
+#include "unit.h"
 
 static struct msd_config cfg;
 static char err[512];

@@ -19,7 +19,7 @@
 #include "actions.h"
 #include "monotonic.h"
 #include "children.h"
-#include "tap.h"
+#include "unit.h"
 
 #define NKIDS 3
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "event.h"
-#include "tap.h"
+#include "unit.h"
 
 static struct memscope_event sample(uint32_t kind, uint32_t level, uint32_t zone_level)
 {

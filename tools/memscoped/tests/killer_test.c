@@ -15,7 +15,7 @@
 #include "killer.h"
 #include "monotonic.h"
 #include "children.h"
-#include "tap.h"
+#include "unit.h"
 
 /* The daemon's loop in small: poll the pidfds, service, until none is left. */
 static void run_killer(struct msd_killer *k, int max_ms)

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "metrics.h"
-#include "tap.h"
+#include "unit.h"
 
 static char *format(const struct msd_metrics *m)
 {

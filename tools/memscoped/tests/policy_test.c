@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "tap.h"
+#include "unit.h"
 #include "victims.h"
 
 static struct msd_config cfg;

@@ -12,7 +12,7 @@
 
 #include "monotonic.h"
 #include "runner.h"
-#include "tap.h"
+#include "unit.h"
 
 static struct memscope_event record(void)
 {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "sdnotify.h"
-#include "tap.h"
+#include "unit.h"
 
 /* A datagram socket bound to NAME ("/path" or "@abstract"); fd or -1. */
 static int bind_notify(const char *name)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tap.h"
+#include "unit.h"
 #include "victims.h"
 
 #define SELF 4242

@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memscoped unit tests: a minimal TAP producer. Each test is a function;
- * CHECK* macros record failures (with file and line) and let the test go
- * on, so one run shows every broken expectation. run_selftests counts the
- * "ok N" / "not ok N" lines against the "1..N" plan.
+ * Unit tests of the user-space tools (tools/memscope, tools/memscoped):
+ * one minimal TAP producer for both. Each test is a function; CHECK*
+ * macros record a failure with file and line and let the test go on, so
+ * one run shows every broken expectation. run_selftests counts the
+ * "ok N" / "not ok N" lines against the "1..N" plan, and scripts/check
+ * reads the "# NAME: P passed, F failed" line tap_summary() prints.
+ *
+ * No dependency beyond libc: "make unit CC=..." builds the tests
+ * statically for a board, where 32-bit ARM shows up any size assumption.
  */
-#ifndef MEMSCOPED_TAP_H
-#define MEMSCOPED_TAP_H
+#ifndef TOOLS_TAP_H
+#define TOOLS_TAP_H
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +25,7 @@ struct tap_test {
 /* Failures of the test running now. */
 extern int tap_failures;
 
+/* The kernel's __printf() is not available in user space. */
 void tap_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -56,14 +63,17 @@ void tap_fail(const char *file, int line, const char *fmt, ...)
 	}									\
 } while (0)
 
-/* Per-file test tables, collected by unit_main.c. */
-extern const struct tap_test config_tests[], event_tests[], metrics_tests[],
-	victims_tests[], killer_tests[], runner_tests[], actions_tests[], policy_tests[],
-	episode_tests[], sdnotify_tests[];
+/*
+ * Run every test of @tables[0..@nr_tables) (each ending with a NULL name)
+ * whose name contains @only (NULL: all), printing the plan and a TAP line
+ * each. Returns the number that failed; *@ran is set to the number run.
+ */
+int tap_run(const struct tap_test *const *tables, size_t nr_tables, const char *only,
+	    int *ran);
 
-/* Helpers shared by the tests (unit_main.c). */
-/* Where the code under test logs (msd_log) during the run. */
-extern char tap_log_path[];
+/* "# @name: P passed, F failed"; the exit status for the run: 0 or 1. */
+int tap_summary(const char *name, int ran, int failed);
+
 /* A fresh directory under $TMPDIR or /tmp; its path, static storage. */
 const char *tap_tmpdir(void);
 /* Write TEXT to PATH (created); 0 or -1. */
@@ -73,4 +83,4 @@ int tap_rmtree(const char *dir);
 /* The contents of PATH, NUL-terminated, malloc()ed; NULL on error. */
 char *tap_read_file(const char *path);
 
-#endif /* MEMSCOPED_TAP_H */
+#endif /* TOOLS_TAP_H */
