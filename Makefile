@@ -9,8 +9,9 @@
 #   make headers_install [INSTALL_HDR_PATH=...]
 #   make install [DESTDIR=...] [PREFIX=/usr] [SYSTEMDUNITDIR=...]
 #                  the user-space side: memscoped, its unit, init script
-#                  and example config, the modules-load.d file, the uapi
-#                  header (the module itself: modules_install or DKMS)
+#                  and example config, the memscope command and its
+#                  metrics service and timer, the modules-load.d file, the
+#                  uapi header (the module itself: modules_install or DKMS)
 #   make check     all set-up, static gates, selftests in QEMU guests
 #   make demo      boot versatilepb at mem=32M and show every memscope view
 #   make bench     what the allocator hooks cost, against ftrace (figures)
@@ -40,14 +41,19 @@ headers_install:
 # What the packages need (Documentation/packaging.rst): memscoped's own
 # install (the daemon, its unit and sysusers.d file with paths that follow
 # PREFIX, the init script and example config under SYSCONFDIR, which is
-# /etc for PREFIX=/usr and PREFIX/etc otherwise), the modules-load.d file
-# and the uapi header.
+# /etc for PREFIX=/usr and PREFIX/etc otherwise), the memscope command's
+# own (PREFIX/bin/memscope, memscope-metrics.service and .timer, the
+# service's paths following PREFIX), the modules-load.d file and the uapi
+# header.
 PREFIX ?= /usr
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 MEMSCOPED_OUT ?= $(CURDIR)/tools/memscoped
+MEMSCOPE_OUT ?= $(CURDIR)/tools/memscope
 install:
 	$(MAKE) -C tools/memscoped OUT=$(MEMSCOPED_OUT) PREFIX=$(PREFIX) \
+		UNITDIR=$(SYSTEMDUNITDIR) install
+	$(MAKE) -C tools/memscope OUT=$(MEMSCOPE_OUT) PREFIX=$(PREFIX) \
 		UNITDIR=$(SYSTEMDUNITDIR) install
 	install -D -m 0644 contrib/modules-load.d/memscope.conf \
 		$(DESTDIR)$(MODULESLOADDIR)/memscope.conf
