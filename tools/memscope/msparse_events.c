@@ -2,7 +2,7 @@
 /*
  * memscope tool: parser of the "events" view. Rows are
  * "TIME_MS SUB PID TRIG KIND REASON LEVEL ZONE ZONE_LEVEL VALUE"; the
- * subscriber list after them has other shapes and is skipped.
+ * subscriber list after them ("subscriber N pid P ...") is counted.
  */
 #include <string.h>
 
@@ -43,6 +43,10 @@ int ms_parse_events(char *text, struct ms_events *e)
 		if (n >= 4 && !strcmp(tok[0], "#") && !strcmp(tok[1], "memscope") &&
 		    !strcmp(tok[2], "events:")) {
 			header = ms_parse_u64(tok[3], &e->total);
+			continue;
+		}
+		if (n >= 1 && !strcmp(tok[0], "subscriber")) {
+			e->nr_subscribers++;
 			continue;
 		}
 		if (n != 10 || tok[0][0] == '#' || ms_event_of(tok, &ev))

@@ -31,6 +31,7 @@ struct ms_events {
 	uint64_t total;		/* records queued since load */
 	int nr;			/* rows kept, oldest first */
 	struct ms_event_row ev[MS_MAX_EVENTS];
+	int nr_subscribers;	/* "subscriber N pid ..." lines: open files */
 };
 
 /* Parse @text (cut in place); 0, or -1 without the view's header line. */

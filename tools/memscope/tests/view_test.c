@@ -192,9 +192,10 @@ static void alloc_orders(void)
 		return;
 	CHECK(ms_parse_alloc(text, &a) == 0);
 	CHECK(a.hooks_on && a.nr_orders == 11);
-	CHECK(a.allocs[0] == 341 && a.frees[0] == 317 && a.allocs[2] == 28 && a.frees[2] == 24);
+	CHECK(a.allocs[0][0] == 341 && a.frees[0][0] == 317 && a.allocs[0][2] == 28 &&
+	      a.frees[0][2] == 24);
 	for (order = 0; order < a.nr_orders; order++)
-		CHECK(a.fails[order] == 0);
+		CHECK(a.fails[0][order] == 0);
 	free(text);
 }
 
@@ -232,6 +233,142 @@ static void events_keeps_the_newest(void)
 	CHECK(e.ev[0].value == 20 - MS_MAX_EVENTS && e.ev[MS_MAX_EVENTS - 1].value == 19);
 }
 
+/* The parser's extensions for the selftests: every table and both scopes. */
+static void alloc_all_tables(void)
+{
+	char *text = tap_fixture(IDLE, "alloc");
+	static struct ms_alloc a;
+	const int l = MS_SINCE_LOAD, m = MS_SINCE_MARK;
+
+	if (!text)
+		return;
+	CHECK(ms_parse_alloc(text, &a) == 0);
+	CHECK(a.hooks.on && !strcmp(a.hooks.missing, "none"));
+	CHECK(a.allocs[m][0] == 341 && a.frees[m][2] == 24 && a.pcp_drained[l][0] == 0);
+	CHECK(a.nr_zones == 1 && a.zone[0].node == 0 && !strcmp(a.zone[0].zone, "Normal"));
+	CHECK(a.zone[0].alloc[m][2] == 28 && a.zone[0].free[l][0] == 317);
+	CHECK(a.nr_types == 6 && !strcmp(a.type_name[1], "Movable") &&
+	      !strcmp(a.type_name[5], "Isolate"));
+	CHECK(a.mt[l][1][0] == 240 && a.mt[m][0][2] == 28);
+	free(text);
+}
+
+static void alloc_fallbacks_and_status(void)
+{
+	char text[] =
+		"# hooks_page off; tracepoints missing: mm_page_alloc mm_page_free; later\n"
+		"order load 0 5 4 3 2 1\n"
+		"order mark 3 50 40 30 20 10\n"
+		"zone load -1 all alloc 7 8 9\n"
+		"zone load -1 all free 1 2\n"
+		"mt mark Movable 0 6\n"
+		"extfrag load 2 0 0 0 11\n"
+		"extfrag_mt load Unmovable 3\n"
+		"order load 99 1 1 1 1 1\n";
+	static struct ms_alloc a;
+
+	CHECK(ms_parse_alloc(text, &a) == 0);
+	CHECK(!a.hooks_on && !strcmp(a.hooks.missing, "mm_page_alloc mm_page_free"));
+	CHECK(a.nr_orders == 4);
+	CHECK(a.fails[0][0] == 3 && a.fails_nowarn[0][0] == 2 && a.pcp_drained[0][0] == 1);
+	CHECK(a.allocs[1][3] == 50 && a.pcp_drained[1][3] == 10 && a.allocs[1][0] == 0);
+	CHECK(a.nr_zones == 1 && a.zone[0].node == -1 && a.zone[0].alloc[0][2] == 9 &&
+	      a.zone[0].free[0][1] == 2 && a.zone[0].free[0][2] == 0);
+	CHECK(a.nr_types == 1 && a.mt[1][0][1] == 6);
+	CHECK(a.extfrag[0][2][3] == 11 && a.extfrag[1][2][3] == 0);
+}
+
+static void reclaim_mark_kswapd_stalls(void)
+{
+	char *text = tap_fixture(IDLE, "reclaim");
+	char rows[] =
+		"event kswapd_wakes 5 2 events pageoutrun\n"
+		"stall reclaim 4 8 6 1\n"
+		"stall compact 4194304 inf 9 3\n"
+		"kswapd 2 12 4\n";
+	static struct ms_reclaim r;
+	const struct ms_counter *c;
+
+	if (!text)
+		return;
+	CHECK(ms_parse_reclaim(text, &r) == 0);
+	CHECK(!strcmp(r.hooks.missing, "none"));
+	c = ms_reclaim_counter(&r, "compact_deferred");
+	CHECK(c && c->since_load == 1 && c->since_mark == 1);
+	CHECK(r.kswapd[MS_SINCE_LOAD][0] == 1 && r.kswapd[MS_SINCE_MARK][0] == 1 &&
+	      r.kswapd[MS_SINCE_LOAD][1] == 0);
+	/* 24 log2 buckets: [0, 1) up to [4194304, inf) */
+	CHECK(r.nr_buckets == 24);
+	free(text);
+
+	CHECK(ms_parse_reclaim(rows, &r) == 0);
+	CHECK(r.c[0].since_load == 5 && r.c[0].since_mark == 2 && r.hooks.missing[0] == 0);
+	CHECK(r.stall[MS_STALL_RECLAIM][3][MS_SINCE_LOAD] == 6 &&
+	      r.stall[MS_STALL_RECLAIM][3][MS_SINCE_MARK] == 1);
+	CHECK(r.stall[MS_STALL_COMPACT][23][MS_SINCE_LOAD] == 9 && r.nr_buckets == 24);
+	CHECK(r.kswapd[MS_SINCE_LOAD][2] == 12 && r.kswapd[MS_SINCE_MARK][2] == 4);
+}
+
+static void buddy_free_pages(void)
+{
+	char *text = tap_fixture(IDLE, "buddy");
+	struct ms_buddy b;
+
+	if (!text)
+		return;
+	CHECK(ms_parse_buddy(text, &b) == 0);
+	CHECK(b.zone[0].free_pages[1] == 6 && b.zone[0].free_pages_ge[1] == 2222);
+	CHECK(b.zone[0].free_pages[7] == 256 && b.zone[0].free_pages_ge[7] == 2048);
+	CHECK(b.zone[0].free_pages_ge[0] == 2226);
+	free(text);
+}
+
+static void events_subscribers(void)
+{
+	char text[] =
+		"# memscope events: 0 record(s) queued since load, the last 0 below\n"
+		"# open subscribers and their triggers\n"
+		"subscriber 1 pid 69 uid 0 triggers 1 queued 0 read 0 dropped 0 waiting 0\n"
+		"  trigger 1 level low\n"
+		"subscriber 2 pid 70 uid 0 triggers 0 queued 0 read 0 dropped 0 waiting 0\n";
+	struct ms_events e;
+
+	CHECK(ms_parse_events(text, &e) == 0);
+	CHECK(e.nr == 0 && e.nr_subscribers == 2);
+}
+
+static void pressure_lookup_and_boost(void)
+{
+	char *text = tap_fixture(IDLE, "pressure");
+	char boosted[] =
+		"# page_size 4096; levels: none low medium critical oom\n"
+		"system level low\n"
+		"node0/DMA32 watermark_pages min=10 low=12 high=14 boost=7\n";
+	char word[8];
+	struct ms_pressure p;
+	int64_t v = 0;
+
+	if (!text)
+		return;
+	CHECK(ms_pressure_get(text, "system", "available_pages", NULL, &v) == 0 && v == 2453);
+	CHECK(ms_pressure_get(text, "node0/Normal", "order_blocks", "3", &v) == 0 && v == 276);
+	CHECK(ms_pressure_get(text, "node0/Normal", "headroom_pct", "min", &v) == 0 && v == 35);
+	CHECK(ms_pressure_get(text, "system", "window_events", "oom_kills", &v) == 0 && v == 0);
+	CHECK(ms_pressure_get(text, "system", "evaluations", "poked", &v) == 0 && v == 3);
+	CHECK(ms_pressure_get(text, "system", "level", NULL, &v) == -1);
+	CHECK(ms_pressure_get(text, "system", "evaluations", "none", &v) == -1);
+	CHECK(ms_pressure_get(text, "node1/Normal", "level", NULL, &v) == -1);
+	CHECK(ms_pressure_word(text, "node0/Normal", "level", word, sizeof(word)) == 0 &&
+	      !strcmp(word, "none"));
+	CHECK(ms_pressure_word(text, "system", "time_in_level_ms", word, 5) == 0 &&
+	      !strcmp(word, "none"));
+	CHECK(ms_pressure_word(text, "system", "nosuch", word, sizeof(word)) == -1);
+	CHECK(ms_parse_pressure(text, &p) == 0 && p.zone[0].boost_pages == 0);
+	CHECK(ms_parse_pressure(boosted, &p) == 0 && p.zone[0].boost_pages == 7 &&
+	      p.zone[0].wmark_pages[2] == 14);
+	free(text);
+}
+
 const struct tap_test view_tests[] = {
 	{ "pressure_idle", pressure_idle },
 	{ "pressure_hog_negative_headroom", pressure_hog_negative_headroom },
@@ -244,5 +381,11 @@ const struct tap_test view_tests[] = {
 	{ "alloc_orders", alloc_orders },
 	{ "events_rows", events_rows },
 	{ "events_keeps_the_newest", events_keeps_the_newest },
+	{ "alloc_all_tables", alloc_all_tables },
+	{ "alloc_fallbacks_and_status", alloc_fallbacks_and_status },
+	{ "reclaim_mark_kswapd_stalls", reclaim_mark_kswapd_stalls },
+	{ "buddy_free_pages", buddy_free_pages },
+	{ "events_subscribers", events_subscribers },
+	{ "pressure_lookup_and_boost", pressure_lookup_and_boost },
 	{ NULL, NULL },
 };
