@@ -33,12 +33,12 @@
 #define ROUNDS 30
 #define NBLOCKS 4
 
-static struct ms_alloc a, b;
+static struct mst_alloc a, b;
 /* vm.watermark_boost_factor while a test has it at 0 (ms_boost_off()). */
 static char boost_factor[32];
 
 /* The order the tests allocate at: nothing else in a quiet guest uses it. */
-static int test_order(const struct ms_alloc *v)
+static int test_order(const struct mst_alloc *v)
 {
 	return v->norders > 5 ? 5 : v->norders - 1;
 }
@@ -139,7 +139,7 @@ static int helper_block_zone(int *node, char *zone)
 	return ret;
 }
 
-static struct ms_alloc_zone *find_zone(struct ms_alloc *v, int node, const char *name)
+static struct mst_alloc_zone *find_zone(struct mst_alloc *v, int node, const char *name)
 {
 	for (int i = 0; i < v->nzones; i++)
 		if (v->zone[i].node == node && !strcmp(v->zone[i].name, name))
@@ -171,7 +171,7 @@ TEST_F(helper, known_blocks_are_counted)
 			continue;	/* offline */
 		pinned++;
 		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
-			struct ms_alloc_zone *z;
+			struct mst_alloc_zone *z;
 
 			ASSERT_EQ(0, ms_mark("alloc"));
 			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
@@ -454,8 +454,8 @@ static int read_extfrag_mt(const char *path, struct xmt *x)
 
 /* What the trace recorded of the two events, as memscope counts them. */
 struct traced {
-	unsigned long long drained[MS_MAX_ORDERS];
-	unsigned long long extfrag[MS_MAX_ORDERS][MS_MAX_ORDERS];
+	unsigned long long drained[MST_MAX_ORDERS];
+	unsigned long long extfrag[MST_MAX_ORDERS][MST_MAX_ORDERS];
 	unsigned long long mt[MS_MAX_TYPES][MS_MAX_TYPES], small[MS_MAX_TYPES];
 	unsigned long long ndrained, nextfrag;
 };
@@ -471,14 +471,14 @@ static int count_trace(struct traced *t)
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if ((p = strstr(line, " mm_page_pcpu_drain: ")) &&
 		    (p = strstr(p, " order=")) && sscanf(p, " order=%d", &o) == 1 &&
-		    o >= 0 && o < MS_MAX_ORDERS) {
+		    o >= 0 && o < MST_MAX_ORDERS) {
 			t->drained[o]++;
 			t->ndrained++;
 		} else if ((p = strstr(line, " mm_page_alloc_extfrag: ")) &&
 			   (p = strstr(p, " alloc_order=")) &&
 			   sscanf(p, " alloc_order=%d fallback_order=%d pageblock_order=%*d alloc_migratetype=%d fallback_migratetype=%d fragmenting=%d",
 				  &o, &fo, &am, &fm, &frag) == 5 &&
-			   o >= 0 && o < MS_MAX_ORDERS && fo >= 0 && fo < MS_MAX_ORDERS &&
+			   o >= 0 && o < MST_MAX_ORDERS && fo >= 0 && fo < MST_MAX_ORDERS &&
 			   am >= 0 && am < MS_MAX_TYPES && fm >= 0 && fm < MS_MAX_TYPES) {
 			t->extfrag[o][fo]++;
 			t->mt[am][fm]++;
@@ -491,7 +491,7 @@ static int count_trace(struct traced *t)
 	return 0;
 }
 
-static bool same_as_trace(const struct ms_alloc *x0, const struct ms_alloc *x1,
+static bool same_as_trace(const struct mst_alloc *x0, const struct mst_alloc *x1,
 			  const struct xmt *m0, const struct xmt *m1, const struct traced *t)
 {
 	bool same = true;
@@ -623,7 +623,7 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 	static const char *const events[] = {
 		"kmem/mm_page_pcpu_drain", "kmem/mm_page_alloc_extfrag",
 	};
-	static struct ms_alloc x0, x1;
+	static struct mst_alloc x0, x1;
 	static struct traced t;
 	long high = pcp_high_max(), npages;
 	char fail[32], pages[32];

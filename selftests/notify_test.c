@@ -552,7 +552,7 @@ static bool kernel_has_event(const char *event)
 	return false;
 }
 
-static unsigned long long alloc_fails_from(const struct ms_alloc *a, int order)
+static unsigned long long alloc_fails_from(const struct mst_alloc *a, int order)
 {
 	unsigned long long n = 0;
 
@@ -572,7 +572,7 @@ static unsigned long long alloc_fails_from(const struct ms_alloc *a, int order)
 TEST(alloc_fail_records_count_every_failure)
 {
 	static const unsigned int intervals_ms[] = { 0, 400 };
-	static struct ms_alloc a;
+	static struct mst_alloc a;
 	struct memscope_event ev[32];
 	struct memscope_trigger t;
 	unsigned long long before, after, sum;

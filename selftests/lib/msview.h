@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Parsers for memscope's debugfs views and for the kernel's own files that
- * serve as their oracles (/proc/buddyinfo, debugfs extfrag/).
+ * memscope's debugfs views as the tests use them, and parsers of the
+ * kernel's own files that serve as their oracles (/proc/buddyinfo,
+ * debugfs extfrag/, /proc/zoneinfo, ...). The buddy, alloc, reclaim,
+ * pressure and events views are parsed by the memscope tool's library
+ * (tools/memscope/msparse_*.c), the one parser of each view; the names
+ * here that its headers also use carry "mst_"/"MST_".
  */
 #ifndef MSVIEW_H
 #define MSVIEW_H
@@ -12,20 +16,20 @@
 
 #define MS_DEBUGFS "/sys/kernel/debug/memscope"
 #define MS_MAX_ZONES 16
-#define MS_MAX_ORDERS 32
+#define MST_MAX_ORDERS 32
 #define MS_MAX_TYPES 8
 
 /* Per-zone rows of a buddy-like file; indexes are in thousandths. */
 struct ms_zone {
 	int node;
 	char name[16];
-	unsigned long blocks[MS_MAX_ORDERS];
-	unsigned long long pages[MS_MAX_ORDERS];
-	unsigned long long pages_ge[MS_MAX_ORDERS];
-	int unusable[MS_MAX_ORDERS];
-	int fragindex[MS_MAX_ORDERS];
+	unsigned long blocks[MST_MAX_ORDERS];
+	unsigned long long pages[MST_MAX_ORDERS];
+	unsigned long long pages_ge[MST_MAX_ORDERS];
+	int unusable[MST_MAX_ORDERS];
+	int fragindex[MST_MAX_ORDERS];
 	/* pagetypes: [type][order]; capped lists count as -1 */
-	long types[MS_MAX_TYPES][MS_MAX_ORDERS];
+	long types[MS_MAX_TYPES][MST_MAX_ORDERS];
 	char type_names[MS_MAX_TYPES][16];
 	int ntypes;
 };
@@ -104,7 +108,7 @@ int ms_read_zoneinfo(struct ms_zoneinfo *z, int max);
  * their kind; index [0] of a scope is "since load", [1] "since mark".
  */
 #define MS_SCOPES 2
-#define MS_MAX_EVENTS 32
+#define MST_MAX_EVENTS 32
 #define MS_MAX_BUCKETS 32
 #define MS_MAX_CACHES 1024
 #define MS_MAX_KCLASSES 64
@@ -116,35 +120,35 @@ struct ms_hooks_status {
 	char missing[256];	/* "none" or the names */
 };
 
-struct ms_alloc_zone {
+struct mst_alloc_zone {
 	int node;
 	char name[16];
-	unsigned long long alloc[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long free[MS_SCOPES][MS_MAX_ORDERS];
+	unsigned long long alloc[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long free[MS_SCOPES][MST_MAX_ORDERS];
 };
 
-struct ms_alloc {
+struct mst_alloc {
 	struct ms_hooks_status st;
 	int norders, nzones, ntypes;
-	unsigned long long allocs[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long frees[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long fails[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long fails_nowarn[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long drained[MS_SCOPES][MS_MAX_ORDERS];
-	struct ms_alloc_zone zone[MS_MAX_ZONES];
+	unsigned long long allocs[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long frees[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long fails[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long fails_nowarn[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long drained[MS_SCOPES][MST_MAX_ORDERS];
+	struct mst_alloc_zone zone[MS_MAX_ZONES];
 	char type_names[MS_MAX_TYPES][16];
-	unsigned long long mt[MS_SCOPES][MS_MAX_TYPES][MS_MAX_ORDERS];
-	unsigned long long extfrag[MS_SCOPES][MS_MAX_ORDERS][MS_MAX_ORDERS];
+	unsigned long long mt[MS_SCOPES][MS_MAX_TYPES][MST_MAX_ORDERS];
+	unsigned long long extfrag[MS_SCOPES][MST_MAX_ORDERS][MST_MAX_ORDERS];
 };
 
-struct ms_reclaim {
+struct mst_reclaim {
 	struct ms_hooks_status st;
 	int nevents;
 	struct {
 		char name[32];
 		unsigned long long v[MS_SCOPES];
-	} ev[MS_MAX_EVENTS];
-	unsigned long long kswapd[MS_SCOPES][MS_MAX_ORDERS];
+	} ev[MST_MAX_EVENTS];
+	unsigned long long kswapd[MS_SCOPES][MST_MAX_ORDERS];
 	int nbuckets;
 	/* [0] reclaim, [1] compact */
 	unsigned long long stall[2][MS_MAX_BUCKETS][MS_SCOPES];
@@ -178,11 +182,11 @@ struct ms_slab {
 };
 
 /* Each returns 0, -errno (open) or -EINVAL (format). */
-int ms_read_alloc(const char *path, struct ms_alloc *a);
-int ms_read_reclaim(const char *path, struct ms_reclaim *r);
+int ms_read_alloc(const char *path, struct mst_alloc *a);
+int ms_read_reclaim(const char *path, struct mst_reclaim *r);
 int ms_read_slab(const char *path, struct ms_slab *s);
 /* A reclaim event's value, or -1 when the view has no such row. */
-long long ms_reclaim_ev(const struct ms_reclaim *r, const char *name, int scope);
+long long ms_reclaim_ev(const struct mst_reclaim *r, const char *name, int scope);
 struct ms_slab_cache *ms_slab_find(struct ms_slab *s, const char *name);
 /* The size class holding "bytes" (exact class size), or NULL. */
 struct ms_slab_kclass *ms_slab_kclass_find(struct ms_slab *s, unsigned long long bytes);
