@@ -5,7 +5,6 @@
  * the kernel's own files that serve as oracles, independent of memscope.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +24,7 @@
 #include "msparse_events.h"
 #include "msparse_pressure.h"
 #include "msparse_reclaim.h"
+#include "msparse_reserved.h"
 #include "msparse_text.h"
 
 char *ms_slurp(const char *path)
@@ -760,159 +760,105 @@ int ms_parse_mem_line(const char *s, struct ms_mem_line *ml)
 	return 0;
 }
 
-static bool ms_num_token(const char *t, long long *v)
-{
-	char *e;
+/* memscope reserved, through the memscope tool's reader of its rows. */
+struct ms_res_ctx {
+	struct mst_reserved *r;
+	int ret;
+	bool full;
+};
 
-	if (!strcmp(t, "?")) {
-		*v = -1;
-		return true;
+static void ms_res_zone_of(struct ms_res_ctx *c, const struct ms_res_item *it)
+{
+	struct ms_res_zone *z = &c->r->zone[c->r->nzones];
+
+	if (c->r->nzones > MS_MAX_ZONES || it->kind == MS_RES_BAD) {
+		c->ret = -EINVAL;
+		return;
 	}
-	*v = strtoll(t, &e, 10);
-	return e != t && !*e;
-}
-
-static bool ms_range_token(const char *t, struct ms_res_row *row)
-{
-	return sscanf(t, "0x%llx-0x%llx", &row->start, &row->end) == 2;
-}
-
-/* "key words  n [n] [0x..-0x..] [(comment)]": numbers taken from the right. */
-static int ms_res_kv_row(char *line, struct ms_res_row *row)
-{
-	char *tok[32], *save = NULL, *c = strstr(line, "  (");
-	int n = 0, i, end, first;
-
-	if (c)
-		*c = '\0';
-	for (char *t = strtok_r(line, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
-		tok[n++] = t;
-	if (!n)
-		return -EINVAL;
-	end = n;
-	if (ms_range_token(tok[end - 1], row)) {
-		row->has_range = true;
-		end--;
-	}
-	first = end;
-	while (first > 1 && end - first < 2 && ms_num_token(tok[first - 1], &row->v[0]))
-		first--;
-	row->nv = end - first;
-	if (!row->nv)
-		return -EINVAL;
-	for (i = 0; i < row->nv; i++)
-		ms_num_token(tok[first + i], &row->v[i]);
-	row->key[0] = '\0';
-	for (i = 0; i < first; i++) {
-		if (i)
-			strncat(row->key, " ", sizeof(row->key) - strlen(row->key) - 1);
-		strncat(row->key, tok[i], sizeof(row->key) - strlen(row->key) - 1);
-	}
-	return 0;
-}
-
-/* "[idx] 0x..-0x.. n owner words [(outside RAM)]" */
-static int ms_res_range_row(char *line, struct ms_res_row *row)
-{
-	char range[64], *p = line + strspn(line, " "), *o;
-	int n = 0;
-
-	row->idx = -1;
-	if (strncmp(p, "0x", 2) && sscanf(p, "%d %n", &row->idx, &n) == 1)
-		p += n;
-	if (sscanf(p, "%63s %lld %n", range, &row->v[0], &n) < 2 ||
-	    !ms_range_token(range, row))
-		return -EINVAL;
-	row->has_range = true;
-	row->nv = 1;
-	p += n;
-	o = strstr(p, " (outside RAM)");
-	if (o) {
-		row->outside = true;
-		*o = '\0';
-	}
-	snprintf(row->key, sizeof(row->key), "%s", p);
-	return 0;
-}
-
-static int ms_res_zone_row(const char *line, struct ms_reserved *r)
-{
-	struct ms_res_zone *z = &r->zone[r->nzones];
-	char range[64];
-
-	if (r->nzones > MS_MAX_ZONES)
-		return -EINVAL;
 	memset(z, 0, sizeof(*z));
-	if (sscanf(line, " sum %lld %lld %lld %lld %lld", &z->spanned, &z->present,
-		   &z->managed, &z->reserved, &z->cma) == 5) {
-		z->node = -1;
-		snprintf(z->name, sizeof(z->name), "sum");
-	} else if (sscanf(line, " %d %15s %63s %lld %lld %lld %lld %lld", &z->node,
-			  z->name, range, &z->spanned, &z->present, &z->managed,
-			  &z->reserved, &z->cma) != 8) {
-		return -EINVAL;
-	}
-	r->nzones++;
-	return 0;
+	z->node = it->node;
+	snprintf(z->name, sizeof(z->name), "%.15s", it->key);
+	z->spanned = it->v[0];
+	z->present = it->v[1];
+	z->managed = it->v[2];
+	z->reserved = it->v[3];
+	z->cma = it->v[4];
+	c->r->nzones++;
 }
 
-int ms_read_reserved(const char *path, struct ms_reserved *r)
+static void ms_res_boot_of(struct ms_res_ctx *c, const char *p)
 {
-	char *buf = ms_slurp(path), *line, *save = NULL, section[32] = "";
-	int ret = 0;
+	struct mst_reserved *r = c->r;
+
+	if (!strncmp(p, "computed ", 9))
+		c->ret = ms_parse_mem_line(p, &r->computed);
+	else if (!strncmp(p, "logged ", 7) && strstr(p, "Memory: "))
+		r->logged_found = !(c->ret = ms_parse_mem_line(p, &r->logged));
+	else if (!strncmp(p, "differs ", 8))
+		snprintf(r->differs, sizeof(r->differs), "%s", p + 8 + strspn(p + 8, " "));
+}
+
+static void ms_res_put(void *ctx, const struct ms_res_item *it)
+{
+	struct ms_res_ctx *c = ctx;
+	struct mst_reserved *r = c->r;
+	struct ms_res_row *row = &r->row[r->nrows];
+
+	if (c->ret || c->full)
+		return;
+	if (it->kind == MS_RES_COMMENT) {
+		if (!strncmp(it->text, "# symbols: ", 11)) {
+			strncat(r->symbols, it->text + 11,
+				sizeof(r->symbols) - strlen(r->symbols) - 2);
+			strcat(r->symbols, "\n");
+		}
+		if (!strcmp(it->section, "memblock reserved") &&
+		    strstr(it->text, "# kept after boot"))
+			r->has_memblock = true;
+		return;
+	}
+	if (it->kind == MS_RES_BOOT)
+		return ms_res_boot_of(c, it->text);
+	if (!strcmp(it->section, "zones"))
+		return ms_res_zone_of(c, it);
+	if (r->nrows == MS_RES_MAX_ROWS) {
+		c->full = true;
+		return;
+	}
+	r->nrows++;
+	if (it->kind == MS_RES_BAD) {
+		c->ret = -EINVAL;
+		return;
+	}
+	memset(row, 0, sizeof(*row));
+	snprintf(row->section, sizeof(row->section), "%s", it->section);
+	snprintf(row->key, sizeof(row->key), "%s", it->key);
+	row->nv = it->nv;
+	row->v[0] = it->v[0];
+	row->v[1] = it->v[1];
+	row->has_range = it->has_range;
+	row->outside = it->outside;
+	row->start = it->start;
+	row->end = it->end;
+	row->idx = it->idx;
+}
+
+int ms_read_reserved(const char *path, struct mst_reserved *r)
+{
+	char *buf = ms_slurp(path);
+	struct ms_res_ctx c = { .r = r };
 
 	if (!buf)
 		return -errno;
 	memset(r, 0, sizeof(*r));
-	for (line = strtok_r(buf, "\n", &save); line && !ret;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct ms_res_row *row = &r->row[r->nrows];
-		char *p = line + strspn(line, " ");
-
-		if (line[0] == '[') {
-			snprintf(section, sizeof(section), "%.*s",
-				 (int)strcspn(line + 1, "]"), line + 1);
-			continue;
-		}
-		if (!strncmp(line, "# symbols: ", 11)) {
-			strncat(r->symbols, line + 11, sizeof(r->symbols) - strlen(r->symbols) - 2);
-			strcat(r->symbols, "\n");
-		}
-		if (!strcmp(section, "memblock reserved") && strstr(line, "# kept after boot"))
-			r->has_memblock = true;
-		if (line[0] == '#')
-			continue;
-		if (!strcmp(section, "boot line")) {
-			if (!strncmp(p, "computed ", 9))
-				ret = ms_parse_mem_line(p, &r->computed);
-			else if (!strncmp(p, "logged ", 7) && strstr(p, "Memory: "))
-				r->logged_found = !(ret = ms_parse_mem_line(p, &r->logged));
-			else if (!strncmp(p, "differs ", 8))
-				snprintf(r->differs, sizeof(r->differs), "%s", p + 8 + strspn(p + 8, " "));
-			continue;
-		}
-		if (!strcmp(section, "zones")) {
-			ret = ms_res_zone_row(line, r);
-			continue;
-		}
-		if (r->nrows == MS_RES_MAX_ROWS)
-			break;
-		memset(row, 0, sizeof(*row));
-		row->idx = -1;
-		snprintf(row->section, sizeof(row->section), "%s", section);
-		if (!strncmp(p, "0x", 2) || isdigit((unsigned char)*p))
-			ret = ms_res_range_row(line, row);
-		else
-			ret = ms_res_kv_row(line, row);
-		r->nrows++;
-	}
+	ms_reserved_walk(buf, ms_res_put, &c);
 	free(buf);
-	if (!ret && !r->computed.ok)
-		ret = -EINVAL;
-	return ret;
+	if (!c.ret && !r->computed.ok)
+		c.ret = -EINVAL;
+	return c.ret;
 }
 
-long long ms_res_val(const struct ms_reserved *r, const char *section,
+long long ms_res_val(const struct mst_reserved *r, const char *section,
 		     const char *key, int col)
 {
 	for (int i = 0; i < r->nrows; i++)

@@ -270,14 +270,19 @@ int ms_hog_prepare(int *node, char zone[16], char boost_save[32]);
 void ms_hog_finish(const char boost_save[32]);
 
 /*
- * memscope reserved, and the kernel's own figures it is checked against
+ * memscope reserved (its rows read by the memscope tool's
+ * ms_reserved_walk()), and the kernel's own figures it is checked against
  * (the boot log, /proc/meminfo, debugfs memblock/, /proc/iomem). Values
  * the file prints as '?' read as -1.
  */
 enum { MS_ML_AVAIL, MS_ML_TOTAL, MS_ML_CODE, MS_ML_RW, MS_ML_RO, MS_ML_INIT,
        MS_ML_BSS, MS_ML_RES, MS_ML_CMA, MS_ML_HIGH, MS_ML_N };
 
-/* "Memory: <avail>K/<total>K available (...)": KiB per field. */
+/*
+ * "Memory: <avail>K/<total>K available (...)": KiB per field. The format
+ * is the kernel's (mem_init_print_info()); ms_parse_mem_line() reads the
+ * boot log's line, the oracle, and the view's copies of it alike.
+ */
 struct ms_mem_line {
 	bool ok, has_high;
 	long long k[MS_ML_N];
@@ -303,7 +308,7 @@ struct ms_res_zone {
 	long long spanned, present, managed, reserved, cma;
 };
 
-struct ms_reserved {
+struct mst_reserved {
 	char symbols[512];		/* the "# symbols:" lines */
 	struct ms_mem_line computed, logged;
 	bool logged_found;
@@ -316,9 +321,9 @@ struct ms_reserved {
 
 int ms_parse_mem_line(const char *s, struct ms_mem_line *ml);
 /* 0, -errno (open) or -EINVAL (format). */
-int ms_read_reserved(const char *path, struct ms_reserved *r);
+int ms_read_reserved(const char *path, struct mst_reserved *r);
 /* Value @col of row @key in @section, or LLONG_MIN when there is none. */
-long long ms_res_val(const struct ms_reserved *r, const char *section,
+long long ms_res_val(const struct mst_reserved *r, const char *section,
 		     const char *key, int col);
 
 /* The kernel log (klogctl), malloc()ed, or NULL. */

@@ -43,6 +43,16 @@ static int ms_level_of(const char *word)
 	return ms_level_lookup(word, strlen(word));
 }
 
+/* "min=143 low=178 high=213 boost=0" */
+static void ms_wmark_row(struct ms_zone_pressure *z, char **tok, int n)
+{
+	int w;
+
+	for (w = 0; w < MS_NR_WMARKS; w++)
+		ms_kv_u64(tok, n, ms_wmark_keys[w], &z->wmark_pages[w]);
+	ms_kv_u64(tok, n, "boost", &z->boost_pages);
+}
+
 static void ms_zone_row(struct ms_zone_pressure *z, const char *key, char **tok, int n)
 {
 	int w;
@@ -57,11 +67,8 @@ static void ms_zone_row(struct ms_zone_pressure *z, const char *key, char **tok,
 		ms_parse_u64(tok[0], &z->usable_free_pages);
 	else if (!strcmp(key, "managed_pages"))
 		ms_parse_u64(tok[0], &z->managed_pages);
-	else if (!strcmp(key, "watermark_pages")) {
-		for (w = 0; w < MS_NR_WMARKS; w++)
-			ms_kv_u64(tok, n, ms_wmark_keys[w], &z->wmark_pages[w]);
-		ms_kv_u64(tok, n, "boost", &z->boost_pages);
-	}
+	else if (!strcmp(key, "watermark_pages"))
+		ms_wmark_row(z, tok, n);
 	else if (!strcmp(key, "headroom_pages"))
 		for (w = 0; w < MS_NR_WMARKS; w++)
 			ms_kv_s64(tok, n, ms_wmark_keys[w], &z->headroom_pages[w]);

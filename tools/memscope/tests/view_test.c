@@ -369,6 +369,66 @@ static void pressure_lookup_and_boost(void)
 	free(text);
 }
 
+struct walk_seen {
+	int boot, zones, memblock, outside, bad, unknown;
+	int64_t sum_managed, image_kib;
+	unsigned long long image_start;
+	char computed[16];
+};
+
+static void walk_count(void *ctx, const struct ms_res_item *it)
+{
+	struct walk_seen *w = ctx;
+
+	if (it->kind == MS_RES_BAD)
+		w->bad++;
+	if (it->kind == MS_RES_BOOT && !strcmp(it->key, "computed")) {
+		w->boot++;
+		ms_copy(w->computed, sizeof(w->computed), it->text);
+	}
+	if (it->kind == MS_RES_ZONE) {
+		w->zones++;
+		if (it->node == -1 && !strcmp(it->key, "sum"))
+			w->sum_managed = it->v[2];
+	}
+	if (it->kind == MS_RES_RANGE && !strcmp(it->section, "memblock reserved")) {
+		w->memblock++;
+		if (it->outside && it->idx == 19 && !strcmp(it->key, "device tree blob") &&
+		    it->start == 0x08000000 && it->end == 0x0800950f && it->v[0] == 38160)
+			w->outside++;
+	}
+	if (it->kind == MS_RES_FIGURES && !strcmp(it->key, "image (_text.._end)") &&
+	    it->has_range && it->nv == 2) {
+		w->image_kib = it->v[1];
+		w->image_start = it->start;
+	}
+	if (it->kind == MS_RES_FIGURES && it->unknown == 3 && it->v[0] == -1 && it->nv == 2 &&
+	    !strcmp(it->key, "unattributed"))
+		w->unknown++;
+}
+
+/* Every row of the view, by shape: what the selftests read. */
+static void reserved_walk_every_row(void)
+{
+	char *text = tap_fixture(IDLE, "reserved");
+	char odd[] = "[reserved now by owner]\n"
+		     "  unattributed  ?  ?  (owners hold more than reserved_now)\n"
+		     "[memmap]\n  struct_page_bytes  x32\n";
+	struct walk_seen w = { 0 };
+
+	if (!text)
+		return;
+	CHECK(ms_reserved_walk(text, walk_count, &w) > 100);
+	CHECK(w.bad == 0 && w.boot == 1 && !strcmp(w.computed, "computed  Memor"));
+	CHECK(w.zones == 2 && w.sum_managed == 5905);
+	CHECK(w.memblock == 27 && w.outside == 1);
+	CHECK(w.image_kib == 8988 && w.image_start == 0x8000);
+	free(text);
+	memset(&w, 0, sizeof(w));
+	CHECK(ms_reserved_walk(odd, walk_count, &w) == 2);
+	CHECK(w.unknown == 1 && w.bad == 1);
+}
+
 const struct tap_test view_tests[] = {
 	{ "pressure_idle", pressure_idle },
 	{ "pressure_hog_negative_headroom", pressure_hog_negative_headroom },
@@ -387,5 +447,6 @@ const struct tap_test view_tests[] = {
 	{ "buddy_free_pages", buddy_free_pages },
 	{ "events_subscribers", events_subscribers },
 	{ "pressure_lookup_and_boost", pressure_lookup_and_boost },
+	{ "reserved_walk_every_row", reserved_walk_every_row },
 	{ NULL, NULL },
 };
