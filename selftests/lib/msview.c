@@ -475,6 +475,50 @@ out:
 	return ret;
 }
 
+int ms_read_extfrag_mt(const char *path, struct ms_xmt *x)
+{
+	char *buf = ms_slurp(path);
+	const int l = MS_SINCE_LOAD;
+	struct ms_alloc *a;
+	int t = 0, ret = -1;
+
+	if (!buf)
+		return -1;
+	memset(x, 0, sizeof(*x));
+	a = malloc(sizeof(*a));
+	if (a) {
+		/* The rows are read whether or not the view has order rows. */
+		ms_parse_alloc(buf, a);
+		for (t = 0; t < a->nr_extfrag_mt[l] && t < MS_MAX_TYPES; t++) {
+			const uint64_t *v = a->extfrag_mt[l][t];
+			int n = a->extfrag_mt_len[l][t];
+
+			if (n < 2)
+				break;
+			x->ntypes = n - 1;
+			for (int i = 0; i < n - 1; i++)
+				x->n[t][i] = v[i];
+			x->small[t] = v[n - 1];
+		}
+		ret = t && t == x->ntypes ? 0 : -1;
+	}
+	free(a);
+	free(buf);
+	return ret;
+}
+
+double ms_since_mark(const char *path)
+{
+	char *t = ms_slurp(path), *c = t, *line;
+	double load, mark = -1;
+
+	while (c && (line = ms_next_line(&c)))
+		if (ms_parse_since_line(line, &load, &mark))
+			break;
+	free(t);
+	return mark;
+}
+
 /* memscope reclaim, through the memscope tool's parser. */
 int ms_read_reclaim(const char *path, struct mst_reclaim *r)
 {

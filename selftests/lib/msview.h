@@ -181,8 +181,18 @@ struct ms_slab {
 	struct ms_slab_site site[MS_MAX_SITES];
 };
 
+/* The alloc view's extfrag_mt rows since load: [type][type], small. */
+struct ms_xmt {
+	int ntypes;
+	unsigned long long n[MS_MAX_TYPES][MS_MAX_TYPES], small[MS_MAX_TYPES];
+};
+
 /* Each returns 0, -errno (open) or -EINVAL (format). */
 int ms_read_alloc(const char *path, struct mst_alloc *a);
+/* 0, or -1 (unreadable, or not as many rows as columns). */
+int ms_read_extfrag_mt(const char *path, struct ms_xmt *x);
+/* A hook view's "# since load L s, since mark M s" line: M, or -1. */
+double ms_since_mark(const char *path);
 int ms_read_reclaim(const char *path, struct mst_reclaim *r);
 int ms_read_slab(const char *path, struct ms_slab *s);
 /* A reclaim event's value, or -1 when the view has no such row. */

@@ -5,15 +5,21 @@
 #include "msparse_alloc.h"
 #include "msparse_text.h"
 
-/* Counts @tok[0..@n) into @out while they are numbers; how many were. */
-static int ms_counts(char **tok, int n, uint64_t *out)
+/* Up to @max of @tok[0..@n) into @out while they are numbers; how many were. */
+static int ms_counts_max(char **tok, int n, uint64_t *out, int max)
 {
 	int i;
 
-	for (i = 0; i < n && i < MS_MAX_ORDERS; i++)
+	for (i = 0; i < n && i < max; i++)
 		if (!ms_parse_u64(tok[i], &out[i]))
 			break;
 	return i;
+}
+
+/* Counts per order. */
+static int ms_counts(char **tok, int n, uint64_t *out)
+{
+	return ms_counts_max(tok, n, out, MS_MAX_ORDERS);
 }
 
 /* "order SINCE ORDER ALLOCS FREES FAILS FAILS_NOWARN PCP_DRAINED" */
@@ -87,6 +93,18 @@ static void ms_extfrag_row(struct ms_alloc *a, int since, char **tok, int n)
 	ms_counts(tok + 1, n - 1, a->extfrag[since][order]);
 }
 
+/* "extfrag_mt SINCE TYPE COUNT... SMALL" */
+static void ms_extfrag_mt_row(struct ms_alloc *a, int since, char **tok, int n)
+{
+	int row = a->nr_extfrag_mt[since];
+
+	if (n < 1 || row == MS_MAX_MIGRATETYPES)
+		return;
+	a->extfrag_mt_len[since][row] = ms_counts_max(tok + 1, n - 1, a->extfrag_mt[since][row],
+						      MS_MAX_MIGRATETYPES + 1);
+	a->nr_extfrag_mt[since]++;
+}
+
 int ms_parse_alloc(char *text, struct ms_alloc *a)
 {
 	char *tok[MS_MAX_TOKENS], *line;
@@ -112,6 +130,8 @@ int ms_parse_alloc(char *text, struct ms_alloc *a)
 			ms_mt_row(a, since, tok + 2, n - 2);
 		else if (!strcmp(tok[0], "extfrag"))
 			ms_extfrag_row(a, since, tok + 2, n - 2);
+		else if (!strcmp(tok[0], "extfrag_mt"))
+			ms_extfrag_mt_row(a, since, tok + 2, n - 2);
 	}
 	return a->nr_orders ? 0 : -1;
 }

@@ -7,7 +7,7 @@
  *   zone    SINCE NODE ZONE alloc|free COUNT... (one per order)
  *   mt      SINCE TYPE COUNT... (one per order)
  *   extfrag SINCE ALLOC_ORDER COUNT... (one per order of the block taken)
- * The "extfrag_mt" rows are not kept.
+ *   extfrag_mt SINCE TYPE COUNT... SMALL (one per migratetype taken from)
  */
 #ifndef MEMSCOPE_MSPARSE_ALLOC_H
 #define MEMSCOPE_MSPARSE_ALLOC_H
@@ -44,6 +44,14 @@ struct ms_alloc {
 	uint64_t mt[MS_NR_SINCE][MS_MAX_MIGRATETYPES][MS_MAX_ORDERS];
 	/* [since][requested order][order of the block taken] */
 	uint64_t extfrag[MS_NR_SINCE][MS_MAX_ORDERS][MS_MAX_ORDERS];
+	/*
+	 * extfrag_mt rows in the view's order (the requested migratetype),
+	 * with how many numbers each has: the counts per migratetype taken
+	 * from, then "small" (the block taken was below a pageblock).
+	 */
+	int nr_extfrag_mt[MS_NR_SINCE];
+	int extfrag_mt_len[MS_NR_SINCE][MS_MAX_MIGRATETYPES];
+	uint64_t extfrag_mt[MS_NR_SINCE][MS_MAX_MIGRATETYPES][MS_MAX_MIGRATETYPES + 1];
 };
 
 /* Parse @text (cut in place); 0, or -1 without any "order" row. */

@@ -6,6 +6,7 @@
  * failure instead of a silently wrong figure.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,4 +167,9 @@ bool ms_parse_hooks(const char *line, struct ms_hooks *h)
 		h->missing[n] = '\0';
 	}
 	return true;
+}
+
+bool ms_parse_since_line(const char *line, double *load_s, double *mark_s)
+{
+	return sscanf(line, "# since load %lf s, since mark %lf s", load_s, mark_s) == 2;
 }

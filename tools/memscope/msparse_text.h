@@ -71,6 +71,12 @@ struct ms_hooks {
 /* Read @line into @h if it is a status line of any hook view; false if not. */
 bool ms_parse_hooks(const char *line, struct ms_hooks *h);
 
+/*
+ * A hook view's "# since load L s, since mark M s (...)" line: both spans
+ * in seconds; false if @line is not one.
+ */
+bool ms_parse_since_line(const char *line, double *load_s, double *mark_s);
+
 /* Copy @src into @dst of @size bytes, always terminated, cut if longer. */
 void ms_copy(char *dst, size_t size, const char *src);
 

@@ -250,6 +250,9 @@ static void alloc_all_tables(void)
 	CHECK(a.nr_types == 6 && !strcmp(a.type_name[1], "Movable") &&
 	      !strcmp(a.type_name[5], "Isolate"));
 	CHECK(a.mt[l][1][0] == 240 && a.mt[m][0][2] == 28);
+	/* six requested types by six taken from, and "small" */
+	CHECK(a.nr_extfrag_mt[l] == 6 && a.nr_extfrag_mt[m] == 6 &&
+	      a.extfrag_mt_len[l][0] == 7 && a.extfrag_mt_len[m][5] == 7);
 	free(text);
 }
 
@@ -276,6 +279,8 @@ static void alloc_fallbacks_and_status(void)
 	      a.zone[0].free[0][1] == 2 && a.zone[0].free[0][2] == 0);
 	CHECK(a.nr_types == 1 && a.mt[1][0][1] == 6);
 	CHECK(a.extfrag[0][2][3] == 11 && a.extfrag[1][2][3] == 0);
+	CHECK(a.nr_extfrag_mt[0] == 1 && a.extfrag_mt_len[0][0] == 1 &&
+	      a.extfrag_mt[0][0][0] == 3 && a.nr_extfrag_mt[1] == 0);
 }
 
 static void reclaim_mark_kswapd_stalls(void)
@@ -321,6 +326,17 @@ static void buddy_free_pages(void)
 	CHECK(b.zone[0].free_pages[7] == 256 && b.zone[0].free_pages_ge[7] == 2048);
 	CHECK(b.zone[0].free_pages_ge[0] == 2226);
 	free(text);
+}
+
+static void since_line(void)
+{
+	double load = 0, mark = 0;
+
+	CHECK(ms_parse_since_line("# since load 12.500 s, since mark 0.031 s "
+				  "(echo alloc > mark sets the mark)", &load, &mark));
+	CHECK(load == 12.5 && mark == 0.031);
+	CHECK(!ms_parse_since_line("# since load 12.500 s", &load, &mark));
+	CHECK(!ms_parse_since_line("# hooks_page on; tracepoints missing: none", &load, &mark));
 }
 
 static void events_subscribers(void)
@@ -445,6 +461,7 @@ const struct tap_test view_tests[] = {
 	{ "alloc_fallbacks_and_status", alloc_fallbacks_and_status },
 	{ "reclaim_mark_kswapd_stalls", reclaim_mark_kswapd_stalls },
 	{ "buddy_free_pages", buddy_free_pages },
+	{ "since_line", since_line },
 	{ "events_subscribers", events_subscribers },
 	{ "pressure_lookup_and_boost", pressure_lookup_and_boost },
 	{ "reserved_walk_every_row", reserved_walk_every_row },
