@@ -31,6 +31,7 @@
 
 #include "kselftest_harness.h"
 #include "msview.h"
+#include "msparse_events.h"
 
 #define DEV "/dev/memscope"
 
@@ -995,17 +996,14 @@ static int zone_view(const char *scope, struct zview *z)
  */
 static int first_trigger_fired(void)
 {
-	char *t = ms_slurp(MS_DEBUGFS "/events"), *p, key[48];
+	char *t = ms_slurp(MS_DEBUGFS "/events");
+	struct ms_subscriber_row sub;
 	int fired = -1;
 
 	if (!t)
 		return -1;
-	snprintf(key, sizeof(key), " pid %d ", getpid());
-	p = strstr(t, key);
-	if (p)
-		p = strstr(p, " fired ");
-	if (p)
-		fired = !strncmp(p, " fired yes", 10);
+	if (!ms_events_subscriber(t, getpid(), &sub))
+		fired = sub.first_fired;
 	free(t);
 	return fired;
 }

@@ -37,4 +37,24 @@ struct ms_events {
 /* Parse @text (cut in place); 0, or -1 without the view's header line. */
 int ms_parse_events(char *text, struct ms_events *e);
 
+/*
+ * One open file of /dev/memscope as the view lists it: "subscriber ID pid
+ * PID uid UID triggers N queued Q read R dropped D waiting W interval_ms
+ * I", then one "  trigger ID KIND ... fired yes|no records N" line per
+ * trigger.
+ */
+struct ms_subscriber_row {
+	unsigned int id, uid, triggers, waiting;
+	int pid;
+	uint64_t queued, read, dropped, interval_ms;
+	int nr_trigger_lines;
+	int first_fired;	/* its first trigger's "fired": 1 yes, 0 no, -1 none */
+};
+
+/*
+ * The first subscriber of @pid in the view's @text (not cut): 0, or -1
+ * when there is none. Lines of 1 KiB or more are not looked at.
+ */
+int ms_events_subscriber(const char *text, int pid, struct ms_subscriber_row *s);
+
 #endif /* MEMSCOPE_MSPARSE_EVENTS_H */

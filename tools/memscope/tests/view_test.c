@@ -344,13 +344,28 @@ static void events_subscribers(void)
 	char text[] =
 		"# memscope events: 0 record(s) queued since load, the last 0 below\n"
 		"# open subscribers and their triggers\n"
-		"subscriber 1 pid 69 uid 0 triggers 1 queued 0 read 0 dropped 0 waiting 0\n"
-		"  trigger 1 level low\n"
-		"subscriber 2 pid 70 uid 0 triggers 0 queued 0 read 0 dropped 0 waiting 0\n";
+		"subscriber 1 pid 69 uid 0 triggers 2 queued 5 read 4 dropped 1 waiting 1 "
+		"interval_ms 250\n"
+		"  trigger 1 level zone - level 1 order 0 threshold 0 rearm 0 fired yes records 3\n"
+		"  trigger 2 oom zone - level 0 order 0 threshold 0 rearm 0 fired no records 0\n"
+		"subscriber 2 pid 70 uid 1000 triggers 0 queued 0 read 0 dropped 0 waiting 0 "
+		"interval_ms 0\n"
+		"subscriber 3 pid 71 uid 0 triggers 1 queued 0 read 0 dropped 0 waiting 0 "
+		"interval_ms 0\n"
+		"  trigger 1 order zone Normal level 0 order 3 threshold 8 rearm 16 fired no records 0\n";
+	struct ms_subscriber_row sub;
 	struct ms_events e;
 
+	CHECK(ms_events_subscriber(text, 69, &sub) == 0);
+	CHECK(sub.id == 1 && sub.uid == 0 && sub.triggers == 2 && sub.queued == 5 &&
+	      sub.read == 4 && sub.dropped == 1 && sub.waiting == 1 && sub.interval_ms == 250);
+	CHECK(sub.nr_trigger_lines == 2 && sub.first_fired == 1);
+	CHECK(ms_events_subscriber(text, 70, &sub) == 0);
+	CHECK(sub.uid == 1000 && sub.nr_trigger_lines == 0 && sub.first_fired == -1);
+	CHECK(ms_events_subscriber(text, 71, &sub) == 0 && sub.first_fired == 0);
+	CHECK(ms_events_subscriber(text, 72, &sub) == -1);
 	CHECK(ms_parse_events(text, &e) == 0);
-	CHECK(e.nr == 0 && e.nr_subscribers == 2);
+	CHECK(e.nr == 0 && e.nr_subscribers == 3);
 }
 
 static void pressure_lookup_and_boost(void)
