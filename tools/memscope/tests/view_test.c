@@ -14,6 +14,7 @@
 #include "msparse_alloc.h"
 #include "msparse_buddy.h"
 #include "msparse_events.h"
+#include "msparse_history.h"
 #include "msparse_pressure.h"
 #include "msparse_reclaim.h"
 #include "msparse_reserved.h"
@@ -460,6 +461,57 @@ static void reserved_walk_every_row(void)
 	CHECK(w.unknown == 1 && w.bad == 1);
 }
 
+struct hist_seen {
+	int rows, bad;
+	uint64_t first_t, last_oom;
+	char first_zone_level[16];
+};
+
+static void hist_count(void *ctx, const struct ms_history_row *row)
+{
+	struct hist_seen *h = ctx;
+	int oom = ms_history_col(row->head, "oom_kills");
+	int zl = ms_history_col(row->head, "node0/Normal:level");
+
+	if (!row->ok) {
+		h->bad++;
+		return;
+	}
+	if (!h->rows++) {
+		h->first_t = row->t_ms;
+		if (zl >= 0)
+			ms_copy(h->first_zone_level, sizeof(h->first_zone_level), row->tok[zl]);
+	}
+	if (oom >= 0)
+		ms_parse_u64(row->tok[oom], &h->last_oom);
+}
+
+/* The flight recorder's rows by column name (record --history, pressure_test). */
+static void history_rows_by_name(void)
+{
+	char *text = tap_fixture("versatilepb-32M-history", "history");
+	char odd[] = "7 c none 1 0 0 0 0 0\n"
+		     "# time_ms ring level\n"
+		     "8 c\n"
+		     "9 f low\n";
+	struct ms_history_head head;
+	struct hist_seen h = { 0 };
+
+	if (!text)
+		return;
+	CHECK(ms_history_walk(text, &head, hist_count, &h) == 18);
+	CHECK(head.bytes == 16328 && head.ncols == 14 && !strcmp(head.col[0], "time_ms"));
+	CHECK(ms_history_col(&head, "oom_kills") == 8 && ms_history_col(&head, "nope") == -1);
+	CHECK(h.rows == 18 && h.bad == 0 && h.first_t == 2943 && h.last_oom == 0);
+	CHECK(!strcmp(h.first_zone_level, "none"));
+	free(text);
+
+	memset(&h, 0, sizeof(h));
+	CHECK(ms_history_walk(odd, &head, hist_count, &h) == 1);
+	CHECK(head.bytes == -1 && head.ncols == 3 && h.bad == 2);
+	CHECK(ms_history_walk((char[]){ "# no header\n" }, &head, hist_count, &h) == -1);
+}
+
 const struct tap_test view_tests[] = {
 	{ "pressure_idle", pressure_idle },
 	{ "pressure_hog_negative_headroom", pressure_hog_negative_headroom },
@@ -480,5 +532,6 @@ const struct tap_test view_tests[] = {
 	{ "events_subscribers", events_subscribers },
 	{ "pressure_lookup_and_boost", pressure_lookup_and_boost },
 	{ "reserved_walk_every_row", reserved_walk_every_row },
+	{ "history_rows_by_name", history_rows_by_name },
 	{ NULL, NULL },
 };
