@@ -29,6 +29,20 @@ static int ms_event_of(char **tok, struct ms_event_row *ev)
 	return 0;
 }
 
+/* A record row: ten tokens, not a comment. */
+static bool ms_event_row_of(char **tok, int n, struct ms_event_row *ev)
+{
+	return n == 10 && tok[0][0] != '#' && !ms_event_of(tok, ev);
+}
+
+bool ms_parse_event_line(char *line, struct ms_event_row *ev)
+{
+	char *tok[MS_MAX_TOKENS];
+	int n = ms_split(line, tok, MS_MAX_TOKENS);
+
+	return ms_event_row_of(tok, n, ev);
+}
+
 int ms_parse_events(char *text, struct ms_events *e)
 {
 	char *tok[MS_MAX_TOKENS], *line;
@@ -49,7 +63,7 @@ int ms_parse_events(char *text, struct ms_events *e)
 			e->nr_subscribers++;
 			continue;
 		}
-		if (n != 10 || tok[0][0] == '#' || ms_event_of(tok, &ev))
+		if (!ms_event_row_of(tok, n, &ev))
 			continue;
 		if (e->nr == MS_MAX_EVENTS) {
 			memmove(&e->ev[0], &e->ev[1], sizeof(e->ev[0]) * (MS_MAX_EVENTS - 1));

@@ -6,6 +6,7 @@
 #ifndef MEMSCOPE_MSPARSE_EVENTS_H
 #define MEMSCOPE_MSPARSE_EVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "msparse_pressure.h"	/* MS_ZONE_NAME */
@@ -36,6 +37,9 @@ struct ms_events {
 
 /* Parse @text (cut in place); 0, or -1 without the view's header line. */
 int ms_parse_events(char *text, struct ms_events *e);
+
+/* One record row of the view (@line cut in place): true, or false if it is not one. */
+bool ms_parse_event_line(char *line, struct ms_event_row *ev);
 
 /*
  * One open file of /dev/memscope as the view lists it: "subscriber ID pid

@@ -217,6 +217,21 @@ static void events_rows(void)
 	free(text);
 }
 
+static void events_one_line(void)
+{
+	char row[] = "  12775  3  1234  7 alloc_fail cleared medium DMA32 oom 42";
+	char sub[] = "subscriber 1 pid 69 uid 0 triggers 2 queued 5 read 4 dropped 1 waiting 1";
+	char head[] = "# time_ms sub pid trig kind reason level zone zone_level value";
+	struct ms_event_row ev;
+
+	CHECK(ms_parse_event_line(row, &ev));
+	CHECK(ev.time_ms == 12775 && ev.sub == 3 && ev.pid == 1234 && ev.trigger == 7);
+	CHECK(!strcmp(ev.kind, "alloc_fail") && !strcmp(ev.reason, "cleared") &&
+	      !strcmp(ev.level, "medium") && !strcmp(ev.zone, "DMA32") &&
+	      !strcmp(ev.zone_level, "oom") && ev.value == 42);
+	CHECK(!ms_parse_event_line(sub, &ev) && !ms_parse_event_line(head, &ev));
+}
+
 static void events_keeps_the_newest(void)
 {
 	char text[4096];
@@ -524,6 +539,7 @@ const struct tap_test view_tests[] = {
 	{ "alloc_orders", alloc_orders },
 	{ "events_rows", events_rows },
 	{ "events_keeps_the_newest", events_keeps_the_newest },
+	{ "events_one_line", events_one_line },
 	{ "alloc_all_tables", alloc_all_tables },
 	{ "alloc_fallbacks_and_status", alloc_fallbacks_and_status },
 	{ "reclaim_mark_kswapd_stalls", reclaim_mark_kswapd_stalls },
