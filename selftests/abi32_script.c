@@ -27,6 +27,7 @@
 
 #include "abi32.h"
 #include "msview.h"
+#include "msparse_events.h"
 
 #define EVENTS MS_DEBUGFS "/events"
 #define QUEUE_LEN MS_PARAMS "queue_len"
@@ -171,30 +172,27 @@ static const char *kernel_log_agrees(const struct memscope_event *ev)
 {
 	char *view = ms_slurp(EVENTS), *line, *save = NULL;
 	const char *verdict = "no line for it in the kernel's log";
-	char kind[16], reason[16], level[16], zone[24], zlevel[16];
-	unsigned long long ms, value;
-	unsigned int sub, trig;
-	int pid;
+	struct ms_event_row r;
 
+	/* The rows through the memscope tool's parser of the events view. */
 	for (line = view ? strtok_r(view, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, " %llu %u %d %u %15s %15s %15s %23s %15s %llu", &ms, &sub, &pid,
-			   &trig, kind, reason, level, zone, zlevel, &value) != 10)
+		if (!ms_parse_event_line(line, &r))
 			continue;
-		if (pid != getpid() || trig != ev->trigger_id ||
-		    ms != ev->timestamp_ns / 1000000 ||
-		    strcmp(reason, ev->reason == MEMSCOPE_REASON_CLEARED ? "cleared" : "fired"))
+		if (r.pid != getpid() || r.trigger != ev->trigger_id ||
+		    r.time_ms != ev->timestamp_ns / 1000000 ||
+		    strcmp(r.reason, ev->reason == MEMSCOPE_REASON_CLEARED ? "cleared" : "fired"))
 			continue;
 		if (ev->kind >= sizeof(kind_names) / sizeof(kind_names[0]) ||
-		    strcmp(kind, kind_names[ev->kind]))
+		    strcmp(r.kind, kind_names[ev->kind]))
 			verdict = "kind differs from the kernel's log";
-		else if (ev->level > 4 || strcmp(level, level_names[ev->level]))
+		else if (ev->level > 4 || strcmp(r.level, level_names[ev->level]))
 			verdict = "level differs from the kernel's log";
-		else if (ev->zone_level > 4 || strcmp(zlevel, level_names[ev->zone_level]))
+		else if (ev->zone_level > 4 || strcmp(r.zone_level, level_names[ev->zone_level]))
 			verdict = "zone_level differs from the kernel's log";
-		else if (strcmp(zone, ev->zone[0] ? ev->zone : "-"))
+		else if (strcmp(r.zone, ev->zone[0] ? ev->zone : "-"))
 			verdict = "zone differs from the kernel's log";
-		else if (value != ev->value)
+		else if (r.value != ev->value)
 			verdict = "value differs from the kernel's log";
 		else
 			verdict = "ok";

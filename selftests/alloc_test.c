@@ -33,12 +33,12 @@
 #define ROUNDS 30
 #define NBLOCKS 4
 
-static struct ms_alloc a, b;
+static struct mst_alloc a, b;
 /* vm.watermark_boost_factor while a test has it at 0 (ms_boost_off()). */
 static char boost_factor[32];
 
 /* The order the tests allocate at: nothing else in a quiet guest uses it. */
-static int test_order(const struct ms_alloc *v)
+static int test_order(const struct mst_alloc *v)
 {
 	return v->norders > 5 ? 5 : v->norders - 1;
 }
@@ -139,7 +139,7 @@ static int helper_block_zone(int *node, char *zone)
 	return ret;
 }
 
-static struct ms_alloc_zone *find_zone(struct ms_alloc *v, int node, const char *name)
+static struct mst_alloc_zone *find_zone(struct mst_alloc *v, int node, const char *name)
 {
 	for (int i = 0; i < v->nzones; i++)
 		if (v->zone[i].node == node && !strcmp(v->zone[i].name, name))
@@ -171,7 +171,7 @@ TEST_F(helper, known_blocks_are_counted)
 			continue;	/* offline */
 		pinned++;
 		for (round = 0, exact = false; round < ROUNDS && !exact; round++) {
-			struct ms_alloc_zone *z;
+			struct mst_alloc_zone *z;
 
 			ASSERT_EQ(0, ms_mark("alloc"));
 			ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, cmd));
@@ -272,18 +272,6 @@ TEST_F(helper, mark_restarts_counts)
 	ASSERT_TRUE(ok);
 }
 
-/* A hook view's "# since load L s, since mark M s" line: M, or -1. */
-static double since_mark(const char *view)
-{
-	char *t = ms_slurp(view), *p = t ? strstr(t, ", since mark ") : NULL;
-	double m = -1;
-
-	if (p && sscanf(p, ", since mark %lf s", &m) != 1)
-		m = -1;
-	free(t);
-	return m;
-}
-
 /*
  * The views are read-only; the write-only mark file sets one view's mark
  * by its name, or every view's with "all", and refuses any other word.
@@ -308,9 +296,9 @@ TEST(mark_file_sets_one_view_or_all)
 	usleep(300000);
 	t0 = ms_now_ms();
 	ASSERT_EQ(0, ms_mark("reclaim\n"));
-	r = since_mark(reclaim);
+	r = ms_since_mark(reclaim);
 	t1 = ms_now_ms();
-	a = since_mark(ALLOC);
+	a = ms_since_mark(ALLOC);
 	TH_LOG("since mark: alloc %.3f s, reclaim %.3f s (written and read within %lld ms)",
 	       a, r, t1 - t0);
 	/* reclaim's mark is new; alloc's is the older one, 0.3 s older at least. */
@@ -319,7 +307,7 @@ TEST(mark_file_sets_one_view_or_all)
 	EXPECT_GE(a - r, 0.3 - 0.002);
 	t0 = ms_now_ms();
 	ASSERT_EQ(0, ms_mark("all"));
-	a = since_mark(ALLOC);
+	a = ms_since_mark(ALLOC);
 	t1 = ms_now_ms();
 	EXPECT_GE(a, 0);
 	EXPECT_LE(a, (t1 - t0) / 1000.0 + 0.001);
@@ -417,45 +405,10 @@ TEST_F(helper, params_at_load_time)
 	ASSERT_EQ(0, ms_load_module(MEMSCOPE_KO));
 }
 
-/* extfrag_mt rows (ms_read_alloc() leaves them out): [type][type], small. */
-struct xmt {
-	int ntypes;
-	unsigned long long n[MS_MAX_TYPES][MS_MAX_TYPES], small[MS_MAX_TYPES];
-};
-
-static int read_extfrag_mt(const char *path, struct xmt *x)
-{
-	char *buf = ms_slurp(path), *line, *save = NULL;
-	int t = 0;
-
-	if (!buf)
-		return -1;
-	memset(x, 0, sizeof(*x));
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long v[MS_MAX_TYPES + 1];
-		int used = 0, n = 0, len;
-
-		/* Since load only: the test takes differences itself. */
-		if (strncmp(line, "extfrag_mt ", 11) ||
-		    sscanf(line, "%*s load %*s%n", &used) != 0 || !used)
-			continue;
-		for (char *p = line + used; n <= MS_MAX_TYPES &&
-		     sscanf(p, "%llu%n", &v[n], &len) == 1; p += len)
-			n++;
-		if (n < 2 || t == MS_MAX_TYPES)
-			break;
-		x->ntypes = n - 1;
-		memcpy(x->n[t], v, (n - 1) * sizeof(v[0]));
-		x->small[t++] = v[n - 1];
-	}
-	free(buf);
-	return t && t == x->ntypes ? 0 : -1;
-}
-
 /* What the trace recorded of the two events, as memscope counts them. */
 struct traced {
-	unsigned long long drained[MS_MAX_ORDERS];
-	unsigned long long extfrag[MS_MAX_ORDERS][MS_MAX_ORDERS];
+	unsigned long long drained[MST_MAX_ORDERS];
+	unsigned long long extfrag[MST_MAX_ORDERS][MST_MAX_ORDERS];
 	unsigned long long mt[MS_MAX_TYPES][MS_MAX_TYPES], small[MS_MAX_TYPES];
 	unsigned long long ndrained, nextfrag;
 };
@@ -471,14 +424,14 @@ static int count_trace(struct traced *t)
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if ((p = strstr(line, " mm_page_pcpu_drain: ")) &&
 		    (p = strstr(p, " order=")) && sscanf(p, " order=%d", &o) == 1 &&
-		    o >= 0 && o < MS_MAX_ORDERS) {
+		    o >= 0 && o < MST_MAX_ORDERS) {
 			t->drained[o]++;
 			t->ndrained++;
 		} else if ((p = strstr(line, " mm_page_alloc_extfrag: ")) &&
 			   (p = strstr(p, " alloc_order=")) &&
 			   sscanf(p, " alloc_order=%d fallback_order=%d pageblock_order=%*d alloc_migratetype=%d fallback_migratetype=%d fragmenting=%d",
 				  &o, &fo, &am, &fm, &frag) == 5 &&
-			   o >= 0 && o < MS_MAX_ORDERS && fo >= 0 && fo < MS_MAX_ORDERS &&
+			   o >= 0 && o < MST_MAX_ORDERS && fo >= 0 && fo < MST_MAX_ORDERS &&
 			   am >= 0 && am < MS_MAX_TYPES && fm >= 0 && fm < MS_MAX_TYPES) {
 			t->extfrag[o][fo]++;
 			t->mt[am][fm]++;
@@ -491,8 +444,8 @@ static int count_trace(struct traced *t)
 	return 0;
 }
 
-static bool same_as_trace(const struct ms_alloc *x0, const struct ms_alloc *x1,
-			  const struct xmt *m0, const struct xmt *m1, const struct traced *t)
+static bool same_as_trace(const struct mst_alloc *x0, const struct mst_alloc *x1,
+			  const struct ms_xmt *m0, const struct ms_xmt *m1, const struct traced *t)
 {
 	bool same = true;
 
@@ -623,12 +576,12 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 	static const char *const events[] = {
 		"kmem/mm_page_pcpu_drain", "kmem/mm_page_alloc_extfrag",
 	};
-	static struct ms_alloc x0, x1;
+	static struct mst_alloc x0, x1;
 	static struct traced t;
 	long high = pcp_high_max(), npages;
 	char fail[32], pages[32];
 	int round, top, sweep, swept, fd;
-	struct xmt m0, m1;
+	struct ms_xmt m0, m1;
 	const char *view;
 	char *hk_last, *last;
 	bool same = false;
@@ -691,7 +644,7 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 		view = ms_fd_view(fd);
 		ASSERT_TRUE(view != NULL);
 		ASSERT_EQ(0, ms_read_alloc(view, &x0));
-		ASSERT_EQ(0, read_extfrag_mt(view, &m0));
+		ASSERT_EQ(0, ms_read_extfrag_mt(view, &m0));
 		ASSERT_EQ(0, ms_trace_on(true));
 		/* hk_fail gives back everything hk_* holds: the pages too. */
 		ASSERT_EQ(0, ms_write_str(MS_HELPER_CTL, pages));
@@ -702,7 +655,7 @@ TEST_F(helper, pcp_drained_and_extfrag_match_trace_events)
 		view = ms_fd_view(fd);
 		ASSERT_TRUE(view != NULL);
 		ASSERT_EQ(0, ms_read_alloc(view, &x1));
-		ASSERT_EQ(0, read_extfrag_mt(view, &m1));
+		ASSERT_EQ(0, ms_read_extfrag_mt(view, &m1));
 		ASSERT_EQ(0, ms_trace_lost()) TH_LOG("trace buffer too small");
 		ASSERT_EQ(0, count_trace(&t));
 		/*

@@ -35,6 +35,7 @@
 
 #include "kselftest_harness.h"
 #include "msview.h"
+#include "msparse_events.h"
 #include <linux/memscope.h>
 
 #define MEMSCOPED "/tools/memscoped"
@@ -335,7 +336,9 @@ static int run_daemon(struct __test_metadata *_metadata, pid_t *pid, const char 
 
 TEST_F(e2e, subscribes_writes_textfile_reloads_and_stops)
 {
+	struct ms_subscriber_row sub;
 	char path[64], *t;
+	bool mine;
 	int status;
 
 	unlink(CMD_OUT);
@@ -360,8 +363,9 @@ TEST_F(e2e, subscribes_writes_textfile_reloads_and_stops)
 	snprintf(path, sizeof(path), " pid %d uid 0 triggers 3 ", (int)self->daemon);
 	t = ms_slurp(EVENTS);
 	ASSERT_TRUE(t != NULL);
-	EXPECT_TRUE(strstr(t, path) != NULL) TH_LOG("no '%s' in %s", path, EVENTS);
-	EXPECT_TRUE(strstr(t, path) && strstr(strstr(t, path), " interval_ms 250\n"));
+	mine = !ms_events_subscriber(t, self->daemon, &sub) && sub.uid == 0 && sub.triggers == 3;
+	EXPECT_TRUE(mine) TH_LOG("no '%s' in %s", path, EVENTS);
+	EXPECT_TRUE(mine && sub.interval_ms == 250);
 	free(t);
 	EXPECT_TRUE(file_has(LOG, "trigger 1: level low clear (line 1)"));
 	EXPECT_TRUE(file_has(LOG, "trigger 2: oom (line 2)"));

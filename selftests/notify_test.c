@@ -31,6 +31,7 @@
 
 #include "kselftest_harness.h"
 #include "msview.h"
+#include "msparse_events.h"
 
 #define DEV "/dev/memscope"
 
@@ -552,7 +553,7 @@ static bool kernel_has_event(const char *event)
 	return false;
 }
 
-static unsigned long long alloc_fails_from(const struct ms_alloc *a, int order)
+static unsigned long long alloc_fails_from(const struct mst_alloc *a, int order)
 {
 	unsigned long long n = 0;
 
@@ -572,7 +573,7 @@ static unsigned long long alloc_fails_from(const struct ms_alloc *a, int order)
 TEST(alloc_fail_records_count_every_failure)
 {
 	static const unsigned int intervals_ms[] = { 0, 400 };
-	static struct ms_alloc a;
+	static struct mst_alloc a;
 	struct memscope_event ev[32];
 	struct memscope_trigger t;
 	unsigned long long before, after, sum;
@@ -995,17 +996,14 @@ static int zone_view(const char *scope, struct zview *z)
  */
 static int first_trigger_fired(void)
 {
-	char *t = ms_slurp(MS_DEBUGFS "/events"), *p, key[48];
+	char *t = ms_slurp(MS_DEBUGFS "/events");
+	struct ms_subscriber_row sub;
 	int fired = -1;
 
 	if (!t)
 		return -1;
-	snprintf(key, sizeof(key), " pid %d ", getpid());
-	p = strstr(t, key);
-	if (p)
-		p = strstr(p, " fired ");
-	if (p)
-		fired = !strncmp(p, " fired yes", 10);
+	if (!ms_events_subscriber(t, getpid(), &sub))
+		fired = sub.first_fired;
 	free(t);
 	return fired;
 }

@@ -21,6 +21,7 @@
 
 #include "kselftest_harness.h"
 #include "msview.h"
+#include "msparse_history.h"
 
 #define PRESSURE MS_DEBUGFS "/pressure"
 #define BUDDY MS_DEBUGFS "/buddy"
@@ -1637,69 +1638,115 @@ static int hist_level(const char *w)
 	return -1;
 }
 
-/* Parses the view into *out (malloc'ed); the number of samples, or -1. */
+struct hist_ctx {
+	struct hist_sample *v;
+	int n, cap, nzones;
+	bool bad;
+};
+
+static bool hist_num(const char *s, long long *v)
+{
+	char *end;
+
+	*v = strtoll(s, &end, 10);
+	return end != s && !*end;
+}
+
+/* One zone's "Z:level", "Z:usable_kb" and "Z:low_kb" into @h; false if missing. */
+static bool hist_zone(const struct ms_history_row *row, const char *col, struct hist_sample *h)
+{
+	int len = (int)(strchr(col, ':') - col), u, l, lvl;
+	long long usable, wlow;
+	char name[96];
+
+	snprintf(name, sizeof(name), "%.*s:usable_kb", len, col);
+	u = ms_history_col(row->head, name);
+	snprintf(name, sizeof(name), "%.*s:low_kb", len, col);
+	l = ms_history_col(row->head, name);
+	if (u < 0 || l < 0 || !hist_num(row->tok[u], &usable) || !hist_num(row->tok[l], &wlow))
+		return false;
+	lvl = hist_level(row->tok[ms_history_col(row->head, col)]);
+	h->max_zone_level = lvl > h->max_zone_level ? lvl : h->max_zone_level;
+	if (usable - wlow < h->margin_kb)
+		h->margin_kb = usable - wlow;
+	return true;
+}
+
+static void hist_row(void *ctx, const struct ms_history_row *row)
+{
+	const struct ms_history_head *hd = row->head;
+	int ring = ms_history_col(hd, "ring"), level = ms_history_col(hd, "level");
+	int avail = ms_history_col(hd, "available_kb"), oom = ms_history_col(hd, "oom_kills");
+	struct hist_ctx *c = ctx;
+	struct hist_sample h = { 0 };
+	int fields = 0;
+
+	if (c->bad)
+		return;
+	c->bad = true;
+	if (!row->ok || ring < 0 || level < 0 || avail < 0 || oom < 0 ||
+	    !hist_num(row->tok[avail], &h.available_kb) || !hist_num(row->tok[oom], &h.oom_kills))
+		return;
+	h.t_ms = (long long)row->t_ms;
+	h.ring = row->tok[ring][0];
+	h.level = hist_level(row->tok[level]);
+	h.max_zone_level = -1;
+	h.margin_kb = 1LL << 62;
+	c->nzones = 0;
+	for (int i = 0; i < hd->ncols; i++) {
+		const char *colon = strchr(hd->col[i], ':');
+
+		if (strstr(hd->col[i], ":usable_kb"))
+			c->nzones++;
+		if (!colon || strcmp(colon, ":level"))
+			continue;
+		if (!hist_zone(row, hd->col[i], &h))
+			return;
+		fields++;
+	}
+	if (h.level < 0 || fields != c->nzones)
+		return;
+	if (c->n == c->cap) {
+		struct hist_sample *nv = realloc(c->v, (c->cap ? 2 * c->cap : 256) * sizeof(*nv));
+
+		if (!nv)
+			return;
+		c->v = nv;
+		c->cap = c->cap ? 2 * c->cap : 256;
+	}
+	c->v[c->n++] = h;
+	c->bad = false;
+}
+
+/*
+ * Reads the view (memscope tool's ms_history_walk()) into *out
+ * (malloc'ed); the number of samples, or -1.
+ */
 static int hist_read(struct hist_sample **out, int *nzones, long long *bytes)
 {
-	char *t = ms_slurp(MS_DEBUGFS "/history"), *line, *save = NULL;
-	struct hist_sample *v = NULL;
-	int n = 0, cap = 0;
+	char *t = ms_slurp(MS_DEBUGFS "/history");
+	struct ms_history_head head;
+	struct hist_ctx c = { 0 };
 
 	*nzones = -1;
 	*bytes = -1;
 	if (!t)
 		return -1;
-	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char lvl[16], ring, *p;
-		struct hist_sample h = { 0 };
-		int used, fields = 0;
-		long long x, usable, wlow;
-
-		if (line[0] == '#') {
-			p = strstr(line, " bytes");
-			if (p && !strncmp(line, "# memscope history:", 19)) {
-				while (p > line && p[-1] >= '0' && p[-1] <= '9')
-					p--;
-				*bytes = atoll(p);
-			}
-			if (!strncmp(line, "# time_ms ", 10))
-				*nzones = 0;
-			for (p = line; *nzones >= 0 && (p = strstr(p, ":usable_kb")); p++)
+	ms_history_walk(t, &head, hist_row, &c);
+	*bytes = head.bytes;
+	if (head.ncols) {
+		*nzones = 0;
+		for (int i = 0; i < head.ncols; i++)
+			if (strstr(head.col[i], ":usable_kb"))
 				(*nzones)++;
-			continue;
-		}
-		if (sscanf(line, "%lld %c %15s %lld %*u %*u %*u %*u %lld%n", &h.t_ms, &ring, lvl,
-			   &h.available_kb, &h.oom_kills, &used) != 5)
-			goto bad;
-		h.ring = ring;
-		h.level = hist_level(lvl);
-		h.max_zone_level = -1;
-		h.margin_kb = 1LL << 62;
-		for (p = line + used; sscanf(p, " %15s %lld %lld %lld %lld%n", lvl, &usable, &x,
-					     &wlow, &x, &used) == 5; p += used) {
-			h.max_zone_level = hist_level(lvl) > h.max_zone_level ?
-					   hist_level(lvl) : h.max_zone_level;
-			if (usable - wlow < h.margin_kb)
-				h.margin_kb = usable - wlow;
-			fields++;
-		}
-		if (h.level < 0 || fields != *nzones)
-			goto bad;
-		if (n == cap) {
-			struct hist_sample *nv = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof(*v));
-
-			if (!nv)
-				goto bad;
-			v = nv;
-		}
-		v[n++] = h;
 	}
 	free(t);
-	*out = v;
-	return n;
-bad:
-	free(t);
-	free(v);
-	return -1;
+	if (c.bad) {
+		free(c.v);
+		return -1;
+	}
+	*out = c.v;
+	return c.n;
 }
 
 /*

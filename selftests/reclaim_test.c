@@ -88,8 +88,8 @@ struct snap {
 	long long pgalloc_before, pgalloc;
 };
 
-static struct ms_reclaim r1, r2;
-static struct ms_alloc al;
+static struct mst_reclaim r1, r2;
+static struct mst_alloc al;
 /* View reads take_snap() made (each can vmalloc its seq_file buffer). */
 static int alloc_reads, reclaim_reads;
 
@@ -261,7 +261,7 @@ FIXTURE_TEARDOWN(helper)
 	unboost();
 }
 
-static unsigned long long sum_buckets(const struct ms_reclaim *r, int kind, int scope)
+static unsigned long long sum_buckets(const struct mst_reclaim *r, int kind, int scope)
 {
 	unsigned long long n = 0;
 

@@ -24,7 +24,7 @@
 #define MEMBLOCK "/sys/kernel/debug/memblock/"
 #define MAX_REGIONS 512
 
-static struct ms_reserved r;
+static struct mst_reserved r;
 static struct ms_zoneinfo zi[MS_MAX_ZONES * 4];
 static unsigned long long mem[MAX_REGIONS][2], res[MAX_REGIONS][2];
 

@@ -781,9 +781,9 @@ static void activity_on(int cpu)
 }
 
 struct counters {
-	struct ms_alloc a;
+	struct mst_alloc a;
 	struct ms_slab s;
-	struct ms_reclaim r;
+	struct mst_reclaim r;
 	bool have_a, have_s, have_r;
 	long long evals;
 };

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parsers for memscope's debugfs views and the kernel's own files.
+ * memscope's debugfs views, read with the memscope tool's parsers
+ * (tools/memscope/msparse_*.c) into the tests' structs, and parsers of
+ * the kernel's own files that serve as oracles, independent of memscope.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,6 +18,14 @@
 #include <unistd.h>
 
 #include "msview.h"
+/* memscope's views are read with the memscope tool's parsers. */
+#include "msparse_alloc.h"
+#include "msparse_buddy.h"
+#include "msparse_events.h"
+#include "msparse_pressure.h"
+#include "msparse_reclaim.h"
+#include "msparse_reserved.h"
+#include "msparse_text.h"
 
 char *ms_slurp(const char *path)
 {
@@ -105,45 +114,46 @@ int ms_parse_index(const char *s, int *out)
 	return 0;
 }
 
-/* memscope buddy: "node zone order blocks pages pages_ge unusable fragindex". */
+/* A "%d.%03d" index as the view printed it, in thousandths. */
+static int ms_milli(double x)
+{
+	return (int)(x * 1000 + (x < 0 ? -0.5 : 0.5));
+}
+
+/* memscope buddy, through the memscope tool's parser. */
 int ms_read_buddy(const char *path, struct ms_view *v)
 {
-	char *buf = ms_slurp(path), *line, *save = NULL;
+	char *buf = ms_slurp(path);
+	struct ms_buddy *b;
 	int ret = 0;
 
 	if (!buf)
 		return -errno;
 	memset(v, 0, sizeof(*v));
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char zone[16], u[16], f[16];
-		unsigned long long pages, ge;
-		unsigned long blocks;
-		int node, order;
-		struct ms_zone *z;
-
-		if (line[0] == '#')
-			continue;
-		if (sscanf(line, "%d %15s %d %lu %llu %llu %15s %15s", &node, zone,
-			   &order, &blocks, &pages, &ge, u, f) != 8 ||
-		    order < 0 || order >= MS_MAX_ORDERS) {
-			ret = -EINVAL;
-			break;
-		}
-		z = ms_get_zone(v, node, zone);
-		if (!z || ms_parse_index(u, &z->unusable[order]) ||
-		    ms_parse_index(f, &z->fragindex[order])) {
-			ret = -EINVAL;
-			break;
-		}
-		z->blocks[order] = blocks;
-		z->pages[order] = pages;
-		z->pages_ge[order] = ge;
-		if (order + 1 > v->norders)
-			v->norders = order + 1;
+	b = malloc(sizeof(*b));
+	if (!b || ms_parse_buddy(buf, b)) {
+		ret = b ? -EINVAL : -ENOMEM;
+		goto out;
 	}
+	v->norders = b->nr_orders;
+	v->nzones = b->nr_zones;
+	for (int i = 0; i < b->nr_zones; i++) {
+		const struct ms_buddy_zone *bz = &b->zone[i];
+		struct ms_zone *z = &v->z[i];
+
+		z->node = bz->node;
+		snprintf(z->name, sizeof(z->name), "%s", bz->zone);
+		for (int o = 0; o < b->nr_orders; o++) {
+			z->blocks[o] = bz->free_blocks[o];
+			z->pages[o] = bz->free_pages[o];
+			z->pages_ge[o] = bz->free_pages_ge[o];
+			z->unusable[o] = ms_milli(bz->unusable[o]);
+			z->fragindex[o] = ms_milli(bz->fragindex[o]);
+		}
+	}
+out:
+	free(b);
 	free(buf);
-	if (!ret && !v->nzones)
-		ret = -EINVAL;
 	return ret;
 }
 
@@ -183,7 +193,7 @@ static int ms_read_node_zone_table(const char *path, struct ms_view *v,
 		z = ms_get_zone(v, node, zone);
 		if (!z)
 			break;
-		for (tok = strtok_r(rest, " ", &s2); tok && order < MS_MAX_ORDERS;
+		for (tok = strtok_r(rest, " ", &s2); tok && order < MST_MAX_ORDERS;
 		     tok = strtok_r(NULL, " ", &s2), order++)
 			if (put(z, order, tok, which))
 				break;
@@ -226,7 +236,7 @@ int ms_put_type_row(struct ms_view *v, int node, const char *zone, const char *t
 		return -EINVAL;
 	t = z->ntypes++;
 	snprintf(z->type_names[t], sizeof(z->type_names[t]), "%s", type);
-	for (tok = strtok_r(counts, " ", &save); tok && order < MS_MAX_ORDERS;
+	for (tok = strtok_r(counts, " ", &save); tok && order < MST_MAX_ORDERS;
 	     tok = strtok_r(NULL, " ", &save))
 		z->types[t][order++] = tok[0] == '>' ? -1 : strtol(tok, NULL, 10);
 	v->norders = order;
@@ -329,70 +339,21 @@ int ms_unload_module(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
-static const char *ms_kv_line(const char *text, const char *scope, const char *key)
-{
-	size_t sl = strlen(scope), kl = strlen(key);
-	const char *line = text;
-
-	while (line && *line) {
-		const char *p = line;
-
-		if (!strncmp(p, scope, sl) && (p[sl] == ' ' || p[sl] == '\t')) {
-			p += sl;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (!strncmp(p, key, kl) && (p[kl] == ' ' || p[kl] == '\t'))
-				return p + kl;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	return NULL;
-}
-
 int ms_kv_get(const char *text, const char *scope, const char *key,
 	      const char *name, long long *out)
 {
-	const char *p = ms_kv_line(text, scope, key), *end;
-	size_t nl;
+	int64_t v;
 
-	if (!p)
+	if (ms_pressure_get(text, scope, key, name, &v))
 		return -ENOENT;
-	end = strchr(p, '\n');
-	if (!end)
-		end = p + strlen(p);
-	if (!name) {
-		char *e;
-
-		*out = strtoll(p, &e, 10);
-		return e == p ? -ENOENT : 0;
-	}
-	nl = strlen(name);
-	for (; p < end; p++) {
-		if ((p[-1] == ' ' || p[-1] == '\t') && !strncmp(p, name, nl) && p[nl] == '=') {
-			*out = strtoll(p + nl + 1, NULL, 10);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	*out = v;
+	return 0;
 }
 
 int ms_kv_str(const char *text, const char *scope, const char *key,
 	      char *out, size_t len)
 {
-	const char *p = ms_kv_line(text, scope, key);
-	size_t n = 0;
-
-	if (!p)
-		return -ENOENT;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	while (p[n] && p[n] != ' ' && p[n] != '\n' && n + 1 < len)
-		n++;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
+	return ms_pressure_word(text, scope, key, out, len) ? -ENOENT : 0;
 }
 
 int ms_read_zoneinfo(struct ms_zoneinfo *z, int max)
@@ -459,214 +420,142 @@ int ms_read_zoneinfo(struct ms_zoneinfo *z, int max)
 
 /* ---- memscope's hook views: alloc, reclaim, slab ---- */
 
-static int ms_scope(const char *tok)
-{
-	if (!strcmp(tok, "load"))
-		return 0;
-	if (!strcmp(tok, "mark"))
-		return 1;
-	return -1;
-}
-
 /* "# hooks_page on; tracepoints missing: none" */
-static void ms_parse_status(const char *line, struct ms_hooks_status *st)
+static void ms_status_of(const struct ms_hooks *h, struct ms_hooks_status *st)
 {
-	char state[16];
-	const char *m;
-	size_t n;
-
-	if (strncmp(line, "# hooks_", 8) || sscanf(line, "# %*s %15s", state) != 1)
-		return;
-	st->on = !strcmp(state, "on;") || !strcmp(state, "on");
-	m = strstr(line, "tracepoints missing:");
-	if (m) {
-		m += strlen("tracepoints missing:");
-		while (*m == ' ')
-			m++;
-		n = strcspn(m, ";");
-		if (n >= sizeof(st->missing))
-			n = sizeof(st->missing) - 1;
-		memcpy(st->missing, m, n);
-		st->missing[n] = '\0';
-	}
+	st->on = h->on;
+	snprintf(st->missing, sizeof(st->missing), "%s", h->missing);
 }
 
-/* Up to max unsigned numbers from s; how many were read. */
-static int ms_numbers(const char *s, unsigned long long *out, int max)
+/* memscope alloc, through the memscope tool's parser. */
+int ms_read_alloc(const char *path, struct mst_alloc *a)
 {
-	int n = 0, used;
-
-	while (n < max && sscanf(s, "%llu%n", &out[n], &used) == 1) {
-		s += used;
-		n++;
-	}
-	return n;
-}
-
-int ms_read_alloc(const char *path, struct ms_alloc *a)
-{
-	char *buf = ms_slurp(path), *line, *save = NULL;
+	char *buf = ms_slurp(path);
+	struct ms_alloc *t;
 	int ret = 0;
 
 	if (!buf)
 		return -errno;
 	memset(a, 0, sizeof(*a));
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char kind[16], scope[8], name[16], ev[8];
-		unsigned long long v[MS_MAX_ORDERS];
-		int sc, o, node, used = 0, n;
-
-		if (line[0] == '#') {
-			ms_parse_status(line, &a->st);
-			continue;
-		}
-		if (sscanf(line, "%15s %7s%n", kind, scope, &used) != 2 ||
-		    (sc = ms_scope(scope)) < 0) {
-			ret = -EINVAL;
-			break;
-		}
-		line += used;
-		if (!strcmp(kind, "order")) {
-			if (ms_numbers(line, v, 6) != 6 || v[0] >= MS_MAX_ORDERS) {
-				ret = -EINVAL;
-				break;
+	t = malloc(sizeof(*t));
+	if (!t || ms_parse_alloc(buf, t)) {
+		ret = t ? -EINVAL : -ENOMEM;
+		goto out;
+	}
+	ms_status_of(&t->hooks, &a->st);
+	a->norders = t->nr_orders;
+	a->nzones = t->nr_zones;
+	a->ntypes = t->nr_types;
+	for (int sc = 0; sc < MS_SCOPES; sc++) {
+		for (int o = 0; o < MS_MAX_ORDERS; o++) {
+			a->allocs[sc][o] = t->allocs[sc][o];
+			a->frees[sc][o] = t->frees[sc][o];
+			a->fails[sc][o] = t->fails[sc][o];
+			a->fails_nowarn[sc][o] = t->fails_nowarn[sc][o];
+			a->drained[sc][o] = t->pcp_drained[sc][o];
+			for (int k = 0; k < MS_MAX_ORDERS; k++)
+				a->extfrag[sc][o][k] = t->extfrag[sc][o][k];
+			for (int i = 0; i < t->nr_zones; i++) {
+				a->zone[i].alloc[sc][o] = t->zone[i].alloc[sc][o];
+				a->zone[i].free[sc][o] = t->zone[i].free[sc][o];
 			}
-			o = v[0];
-			a->allocs[sc][o] = v[1];
-			a->frees[sc][o] = v[2];
-			a->fails[sc][o] = v[3];
-			a->fails_nowarn[sc][o] = v[4];
-			a->drained[sc][o] = v[5];
-			if (o + 1 > a->norders)
-				a->norders = o + 1;
-		} else if (!strcmp(kind, "zone")) {
-			struct ms_alloc_zone *z = NULL;
-			int i;
-
-			if (sscanf(line, "%d %15s %7s%n", &node, name, ev, &used) != 3) {
-				ret = -EINVAL;
-				break;
-			}
-			for (i = 0; i < a->nzones && !z; i++)
-				if (a->zone[i].node == node && !strcmp(a->zone[i].name, name))
-					z = &a->zone[i];
-			if (!z && a->nzones < MS_MAX_ZONES) {
-				z = &a->zone[a->nzones++];
-				z->node = node;
-				snprintf(z->name, sizeof(z->name), "%s", name);
-			}
-			n = ms_numbers(line + used, v, MS_MAX_ORDERS);
-			if (!z || !n) {
-				ret = -EINVAL;
-				break;
-			}
-			memcpy(strcmp(ev, "free") ? z->alloc[sc] : z->free[sc], v,
-			       n * sizeof(v[0]));
-		} else if (!strcmp(kind, "mt")) {
-			int t;
-
-			if (sscanf(line, "%15s%n", name, &used) != 1) {
-				ret = -EINVAL;
-				break;
-			}
-			for (t = 0; t < a->ntypes; t++)
-				if (!strcmp(a->type_names[t], name))
-					break;
-			if (t == a->ntypes) {
-				if (t == MS_MAX_TYPES) {
-					ret = -EINVAL;
-					break;
-				}
-				snprintf(a->type_names[t], sizeof(a->type_names[t]), "%s", name);
-				a->ntypes++;
-			}
-			ms_numbers(line + used, a->mt[sc][t], MS_MAX_ORDERS);
-		} else if (!strcmp(kind, "extfrag")) {
-			if (sscanf(line, "%d%n", &o, &used) != 1 || o < 0 || o >= MS_MAX_ORDERS) {
-				ret = -EINVAL;
-				break;
-			}
-			ms_numbers(line + used, a->extfrag[sc][o], MS_MAX_ORDERS);
-		} else if (strcmp(kind, "extfrag_mt")) {
-			ret = -EINVAL;
-			break;
+			for (int i = 0; i < t->nr_types; i++)
+				a->mt[sc][i][o] = t->mt[sc][i][o];
 		}
 	}
+	for (int i = 0; i < t->nr_zones; i++) {
+		a->zone[i].node = t->zone[i].node;
+		snprintf(a->zone[i].name, sizeof(a->zone[i].name), "%s", t->zone[i].zone);
+	}
+	for (int i = 0; i < t->nr_types; i++)
+		snprintf(a->type_names[i], sizeof(a->type_names[i]), "%s", t->type_name[i]);
+out:
+	free(t);
 	free(buf);
-	if (!ret && !a->norders)
-		ret = -EINVAL;
 	return ret;
 }
 
-int ms_read_reclaim(const char *path, struct ms_reclaim *r)
+int ms_read_extfrag_mt(const char *path, struct ms_xmt *x)
 {
-	char *buf = ms_slurp(path), *line, *save = NULL;
+	char *buf = ms_slurp(path);
+	const int l = MS_SINCE_LOAD;
+	struct ms_alloc *a;
+	int t = 0, ret = -1;
+
+	if (!buf)
+		return -1;
+	memset(x, 0, sizeof(*x));
+	a = malloc(sizeof(*a));
+	if (a) {
+		/* The rows are read whether or not the view has order rows. */
+		ms_parse_alloc(buf, a);
+		for (t = 0; t < a->nr_extfrag_mt[l] && t < MS_MAX_TYPES; t++) {
+			const uint64_t *v = a->extfrag_mt[l][t];
+			int n = a->extfrag_mt_len[l][t];
+
+			if (n < 2)
+				break;
+			x->ntypes = n - 1;
+			for (int i = 0; i < n - 1; i++)
+				x->n[t][i] = v[i];
+			x->small[t] = v[n - 1];
+		}
+		ret = t && t == x->ntypes ? 0 : -1;
+	}
+	free(a);
+	free(buf);
+	return ret;
+}
+
+double ms_since_mark(const char *path)
+{
+	char *t = ms_slurp(path), *c = t, *line;
+	double load, mark = -1;
+
+	while (c && (line = ms_next_line(&c)))
+		if (ms_parse_since_line(line, &load, &mark))
+			break;
+	free(t);
+	return mark;
+}
+
+/* memscope reclaim, through the memscope tool's parser. */
+int ms_read_reclaim(const char *path, struct mst_reclaim *r)
+{
+	char *buf = ms_slurp(path);
+	struct ms_reclaim *t;
 	int ret = 0;
 
 	if (!buf)
 		return -errno;
 	memset(r, 0, sizeof(*r));
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long a, b, lo;
-		char kind[16], name[32], hi[16];
-		int o;
-
-		if (line[0] == '#') {
-			ms_parse_status(line, &r->st);
-			continue;
-		}
-		if (sscanf(line, "%15s", kind) != 1) {
-			ret = -EINVAL;
-			break;
-		}
-		if (!strcmp(kind, "event")) {
-			if (sscanf(line, "%*s %31s %llu %llu", name, &a, &b) != 3 ||
-			    r->nevents == MS_MAX_EVENTS) {
-				ret = -EINVAL;
-				break;
-			}
-			snprintf(r->ev[r->nevents].name, sizeof(r->ev[0].name), "%s", name);
-			r->ev[r->nevents].v[0] = a;
-			r->ev[r->nevents].v[1] = b;
-			r->nevents++;
-		} else if (!strcmp(kind, "kswapd")) {
-			if (sscanf(line, "%*s %d %llu %llu", &o, &a, &b) != 3 ||
-			    o < 0 || o >= MS_MAX_ORDERS) {
-				ret = -EINVAL;
-				break;
-			}
-			r->kswapd[0][o] = a;
-			r->kswapd[1][o] = b;
-		} else if (!strcmp(kind, "stall")) {
-			int k, i = 0;
-
-			if (sscanf(line, "%*s %31s %llu %15s %llu %llu", name, &lo, hi, &a, &b) != 5) {
-				ret = -EINVAL;
-				break;
-			}
-			k = strcmp(name, "reclaim") ? 1 : 0;
-			while (lo >> i)
-				i++;
-			if (i >= MS_MAX_BUCKETS) {
-				ret = -EINVAL;
-				break;
-			}
-			r->stall[k][i][0] = a;
-			r->stall[k][i][1] = b;
-			if (i + 1 > r->nbuckets)
-				r->nbuckets = i + 1;
-		} else {
-			ret = -EINVAL;
-			break;
-		}
+	t = malloc(sizeof(*t));
+	if (!t || ms_parse_reclaim(buf, t)) {
+		ret = t ? -EINVAL : -ENOMEM;
+		goto out;
 	}
+	ms_status_of(&t->hooks, &r->st);
+	r->nevents = t->nr;
+	for (int i = 0; i < t->nr; i++) {
+		snprintf(r->ev[i].name, sizeof(r->ev[i].name), "%s", t->c[i].name);
+		r->ev[i].v[0] = t->c[i].since_load;
+		r->ev[i].v[1] = t->c[i].since_mark;
+	}
+	for (int sc = 0; sc < MS_SCOPES; sc++)
+		for (int o = 0; o < MS_MAX_ORDERS; o++)
+			r->kswapd[sc][o] = t->kswapd[sc][o];
+	r->nbuckets = t->nr_buckets;
+	for (int k = 0; k < MS_NR_STALLS; k++)
+		for (int i = 0; i < t->nr_buckets; i++)
+			for (int sc = 0; sc < MS_SCOPES; sc++)
+				r->stall[k][i][sc] = t->stall[k][i][sc];
+out:
+	free(t);
 	free(buf);
-	if (!ret && !r->nevents)
-		ret = -EINVAL;
 	return ret;
 }
 
-long long ms_reclaim_ev(const struct ms_reclaim *r, const char *name, int scope)
+long long ms_reclaim_ev(const struct mst_reclaim *r, const char *name, int scope)
 {
 	for (int i = 0; i < r->nevents; i++)
 		if (!strcmp(r->ev[i].name, name))
@@ -687,7 +576,10 @@ int ms_read_slab(const char *path, struct ms_slab *s)
 		int used = 0;
 
 		if (line[0] == '#') {
-			ms_parse_status(line, &s->st);
+			struct ms_hooks h = { 0 };
+
+			if (ms_parse_hooks(line, &h))
+				ms_status_of(&h, &s->st);
 			if (!strncmp(line, "# cache names: from mm/slab.h", 29))
 				s->have_names = true;
 			continue;
@@ -912,159 +804,105 @@ int ms_parse_mem_line(const char *s, struct ms_mem_line *ml)
 	return 0;
 }
 
-static bool ms_num_token(const char *t, long long *v)
-{
-	char *e;
+/* memscope reserved, through the memscope tool's reader of its rows. */
+struct ms_res_ctx {
+	struct mst_reserved *r;
+	int ret;
+	bool full;
+};
 
-	if (!strcmp(t, "?")) {
-		*v = -1;
-		return true;
+static void ms_res_zone_of(struct ms_res_ctx *c, const struct ms_res_item *it)
+{
+	struct ms_res_zone *z = &c->r->zone[c->r->nzones];
+
+	if (c->r->nzones > MS_MAX_ZONES || it->kind == MS_RES_BAD) {
+		c->ret = -EINVAL;
+		return;
 	}
-	*v = strtoll(t, &e, 10);
-	return e != t && !*e;
-}
-
-static bool ms_range_token(const char *t, struct ms_res_row *row)
-{
-	return sscanf(t, "0x%llx-0x%llx", &row->start, &row->end) == 2;
-}
-
-/* "key words  n [n] [0x..-0x..] [(comment)]": numbers taken from the right. */
-static int ms_res_kv_row(char *line, struct ms_res_row *row)
-{
-	char *tok[32], *save = NULL, *c = strstr(line, "  (");
-	int n = 0, i, end, first;
-
-	if (c)
-		*c = '\0';
-	for (char *t = strtok_r(line, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
-		tok[n++] = t;
-	if (!n)
-		return -EINVAL;
-	end = n;
-	if (ms_range_token(tok[end - 1], row)) {
-		row->has_range = true;
-		end--;
-	}
-	first = end;
-	while (first > 1 && end - first < 2 && ms_num_token(tok[first - 1], &row->v[0]))
-		first--;
-	row->nv = end - first;
-	if (!row->nv)
-		return -EINVAL;
-	for (i = 0; i < row->nv; i++)
-		ms_num_token(tok[first + i], &row->v[i]);
-	row->key[0] = '\0';
-	for (i = 0; i < first; i++) {
-		if (i)
-			strncat(row->key, " ", sizeof(row->key) - strlen(row->key) - 1);
-		strncat(row->key, tok[i], sizeof(row->key) - strlen(row->key) - 1);
-	}
-	return 0;
-}
-
-/* "[idx] 0x..-0x.. n owner words [(outside RAM)]" */
-static int ms_res_range_row(char *line, struct ms_res_row *row)
-{
-	char range[64], *p = line + strspn(line, " "), *o;
-	int n = 0;
-
-	row->idx = -1;
-	if (strncmp(p, "0x", 2) && sscanf(p, "%d %n", &row->idx, &n) == 1)
-		p += n;
-	if (sscanf(p, "%63s %lld %n", range, &row->v[0], &n) < 2 ||
-	    !ms_range_token(range, row))
-		return -EINVAL;
-	row->has_range = true;
-	row->nv = 1;
-	p += n;
-	o = strstr(p, " (outside RAM)");
-	if (o) {
-		row->outside = true;
-		*o = '\0';
-	}
-	snprintf(row->key, sizeof(row->key), "%s", p);
-	return 0;
-}
-
-static int ms_res_zone_row(const char *line, struct ms_reserved *r)
-{
-	struct ms_res_zone *z = &r->zone[r->nzones];
-	char range[64];
-
-	if (r->nzones > MS_MAX_ZONES)
-		return -EINVAL;
 	memset(z, 0, sizeof(*z));
-	if (sscanf(line, " sum %lld %lld %lld %lld %lld", &z->spanned, &z->present,
-		   &z->managed, &z->reserved, &z->cma) == 5) {
-		z->node = -1;
-		snprintf(z->name, sizeof(z->name), "sum");
-	} else if (sscanf(line, " %d %15s %63s %lld %lld %lld %lld %lld", &z->node,
-			  z->name, range, &z->spanned, &z->present, &z->managed,
-			  &z->reserved, &z->cma) != 8) {
-		return -EINVAL;
-	}
-	r->nzones++;
-	return 0;
+	z->node = it->node;
+	snprintf(z->name, sizeof(z->name), "%.15s", it->key);
+	z->spanned = it->v[0];
+	z->present = it->v[1];
+	z->managed = it->v[2];
+	z->reserved = it->v[3];
+	z->cma = it->v[4];
+	c->r->nzones++;
 }
 
-int ms_read_reserved(const char *path, struct ms_reserved *r)
+static void ms_res_boot_of(struct ms_res_ctx *c, const char *p)
 {
-	char *buf = ms_slurp(path), *line, *save = NULL, section[32] = "";
-	int ret = 0;
+	struct mst_reserved *r = c->r;
+
+	if (!strncmp(p, "computed ", 9))
+		c->ret = ms_parse_mem_line(p, &r->computed);
+	else if (!strncmp(p, "logged ", 7) && strstr(p, "Memory: "))
+		r->logged_found = !(c->ret = ms_parse_mem_line(p, &r->logged));
+	else if (!strncmp(p, "differs ", 8))
+		snprintf(r->differs, sizeof(r->differs), "%s", p + 8 + strspn(p + 8, " "));
+}
+
+static void ms_res_put(void *ctx, const struct ms_res_item *it)
+{
+	struct ms_res_ctx *c = ctx;
+	struct mst_reserved *r = c->r;
+	struct ms_res_row *row = &r->row[r->nrows];
+
+	if (c->ret || c->full)
+		return;
+	if (it->kind == MS_RES_COMMENT) {
+		if (!strncmp(it->text, "# symbols: ", 11)) {
+			strncat(r->symbols, it->text + 11,
+				sizeof(r->symbols) - strlen(r->symbols) - 2);
+			strcat(r->symbols, "\n");
+		}
+		if (!strcmp(it->section, "memblock reserved") &&
+		    strstr(it->text, "# kept after boot"))
+			r->has_memblock = true;
+		return;
+	}
+	if (it->kind == MS_RES_BOOT)
+		return ms_res_boot_of(c, it->text);
+	if (!strcmp(it->section, "zones"))
+		return ms_res_zone_of(c, it);
+	if (r->nrows == MS_RES_MAX_ROWS) {
+		c->full = true;
+		return;
+	}
+	r->nrows++;
+	if (it->kind == MS_RES_BAD) {
+		c->ret = -EINVAL;
+		return;
+	}
+	memset(row, 0, sizeof(*row));
+	snprintf(row->section, sizeof(row->section), "%s", it->section);
+	snprintf(row->key, sizeof(row->key), "%s", it->key);
+	row->nv = it->nv;
+	row->v[0] = it->v[0];
+	row->v[1] = it->v[1];
+	row->has_range = it->has_range;
+	row->outside = it->outside;
+	row->start = it->start;
+	row->end = it->end;
+	row->idx = it->idx;
+}
+
+int ms_read_reserved(const char *path, struct mst_reserved *r)
+{
+	char *buf = ms_slurp(path);
+	struct ms_res_ctx c = { .r = r };
 
 	if (!buf)
 		return -errno;
 	memset(r, 0, sizeof(*r));
-	for (line = strtok_r(buf, "\n", &save); line && !ret;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct ms_res_row *row = &r->row[r->nrows];
-		char *p = line + strspn(line, " ");
-
-		if (line[0] == '[') {
-			snprintf(section, sizeof(section), "%.*s",
-				 (int)strcspn(line + 1, "]"), line + 1);
-			continue;
-		}
-		if (!strncmp(line, "# symbols: ", 11)) {
-			strncat(r->symbols, line + 11, sizeof(r->symbols) - strlen(r->symbols) - 2);
-			strcat(r->symbols, "\n");
-		}
-		if (!strcmp(section, "memblock reserved") && strstr(line, "# kept after boot"))
-			r->has_memblock = true;
-		if (line[0] == '#')
-			continue;
-		if (!strcmp(section, "boot line")) {
-			if (!strncmp(p, "computed ", 9))
-				ret = ms_parse_mem_line(p, &r->computed);
-			else if (!strncmp(p, "logged ", 7) && strstr(p, "Memory: "))
-				r->logged_found = !(ret = ms_parse_mem_line(p, &r->logged));
-			else if (!strncmp(p, "differs ", 8))
-				snprintf(r->differs, sizeof(r->differs), "%s", p + 8 + strspn(p + 8, " "));
-			continue;
-		}
-		if (!strcmp(section, "zones")) {
-			ret = ms_res_zone_row(line, r);
-			continue;
-		}
-		if (r->nrows == MS_RES_MAX_ROWS)
-			break;
-		memset(row, 0, sizeof(*row));
-		row->idx = -1;
-		snprintf(row->section, sizeof(row->section), "%s", section);
-		if (!strncmp(p, "0x", 2) || isdigit((unsigned char)*p))
-			ret = ms_res_range_row(line, row);
-		else
-			ret = ms_res_kv_row(line, row);
-		r->nrows++;
-	}
+	ms_reserved_walk(buf, ms_res_put, &c);
 	free(buf);
-	if (!ret && !r->computed.ok)
-		ret = -EINVAL;
-	return ret;
+	if (!c.ret && !r->computed.ok)
+		c.ret = -EINVAL;
+	return c.ret;
 }
 
-long long ms_res_val(const struct ms_reserved *r, const char *section,
+long long ms_res_val(const struct mst_reserved *r, const char *section,
 		     const char *key, int col)
 {
 	for (int i = 0; i < r->nrows; i++)
@@ -1232,16 +1070,18 @@ int ms_drain_lower_zones(int node, const char *target)
 	return 0;
 }
 
-/* Sum of the boost=N fields of memscope pressure's watermark lines. */
+/* Sum of the zones' watermark boosts in memscope pressure. */
 static long long ms_boost_pages(void)
 {
-	char *t = ms_slurp(MS_DEBUGFS "/pressure"), *p;
+	char *t = ms_slurp(MS_DEBUGFS "/pressure");
+	struct ms_pressure p;
 	long long sum = 0;
 
 	if (!t)
 		return -1;
-	for (p = t; (p = strstr(p, " boost=")); p++)
-		sum += strtoll(p + strlen(" boost="), NULL, 10);
+	ms_parse_pressure(t, &p);
+	for (int i = 0; i < p.nr_zones; i++)
+		sum += (long long)p.zone[i].boost_pages;
 	free(t);
 	return sum;
 }
@@ -1349,15 +1189,14 @@ int ms_load_helper(bool *loaded_here)
 
 int ms_count_subscribers(void)
 {
-	char *t = ms_slurp(MS_DEBUGFS "/events"), *p;
-	int n = 0;
+	char *t = ms_slurp(MS_DEBUGFS "/events");
+	struct ms_events e;
 
 	if (!t)
 		return -1;
-	for (p = t; (p = strstr(p, "\nsubscriber ")); p++)
-		n++;
+	ms_parse_events(t, &e);
 	free(t);
-	return n;
+	return e.nr_subscribers;
 }
 
 /*

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Parsers for memscope's debugfs views and for the kernel's own files that
- * serve as their oracles (/proc/buddyinfo, debugfs extfrag/).
+ * memscope's debugfs views as the tests use them, and parsers of the
+ * kernel's own files that serve as their oracles (/proc/buddyinfo,
+ * debugfs extfrag/, /proc/zoneinfo, ...). The buddy, alloc, reclaim,
+ * pressure and events views are parsed by the memscope tool's library
+ * (tools/memscope/msparse_*.c), the one parser of each view; the names
+ * here that its headers also use carry "mst_"/"MST_".
  */
 #ifndef MSVIEW_H
 #define MSVIEW_H
@@ -12,20 +16,20 @@
 
 #define MS_DEBUGFS "/sys/kernel/debug/memscope"
 #define MS_MAX_ZONES 16
-#define MS_MAX_ORDERS 32
+#define MST_MAX_ORDERS 32
 #define MS_MAX_TYPES 8
 
 /* Per-zone rows of a buddy-like file; indexes are in thousandths. */
 struct ms_zone {
 	int node;
 	char name[16];
-	unsigned long blocks[MS_MAX_ORDERS];
-	unsigned long long pages[MS_MAX_ORDERS];
-	unsigned long long pages_ge[MS_MAX_ORDERS];
-	int unusable[MS_MAX_ORDERS];
-	int fragindex[MS_MAX_ORDERS];
+	unsigned long blocks[MST_MAX_ORDERS];
+	unsigned long long pages[MST_MAX_ORDERS];
+	unsigned long long pages_ge[MST_MAX_ORDERS];
+	int unusable[MST_MAX_ORDERS];
+	int fragindex[MST_MAX_ORDERS];
 	/* pagetypes: [type][order]; capped lists count as -1 */
-	long types[MS_MAX_TYPES][MS_MAX_ORDERS];
+	long types[MS_MAX_TYPES][MST_MAX_ORDERS];
 	char type_names[MS_MAX_TYPES][16];
 	int ntypes;
 };
@@ -104,7 +108,7 @@ int ms_read_zoneinfo(struct ms_zoneinfo *z, int max);
  * their kind; index [0] of a scope is "since load", [1] "since mark".
  */
 #define MS_SCOPES 2
-#define MS_MAX_EVENTS 32
+#define MST_MAX_EVENTS 32
 #define MS_MAX_BUCKETS 32
 #define MS_MAX_CACHES 1024
 #define MS_MAX_KCLASSES 64
@@ -116,35 +120,35 @@ struct ms_hooks_status {
 	char missing[256];	/* "none" or the names */
 };
 
-struct ms_alloc_zone {
+struct mst_alloc_zone {
 	int node;
 	char name[16];
-	unsigned long long alloc[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long free[MS_SCOPES][MS_MAX_ORDERS];
+	unsigned long long alloc[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long free[MS_SCOPES][MST_MAX_ORDERS];
 };
 
-struct ms_alloc {
+struct mst_alloc {
 	struct ms_hooks_status st;
 	int norders, nzones, ntypes;
-	unsigned long long allocs[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long frees[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long fails[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long fails_nowarn[MS_SCOPES][MS_MAX_ORDERS];
-	unsigned long long drained[MS_SCOPES][MS_MAX_ORDERS];
-	struct ms_alloc_zone zone[MS_MAX_ZONES];
+	unsigned long long allocs[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long frees[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long fails[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long fails_nowarn[MS_SCOPES][MST_MAX_ORDERS];
+	unsigned long long drained[MS_SCOPES][MST_MAX_ORDERS];
+	struct mst_alloc_zone zone[MS_MAX_ZONES];
 	char type_names[MS_MAX_TYPES][16];
-	unsigned long long mt[MS_SCOPES][MS_MAX_TYPES][MS_MAX_ORDERS];
-	unsigned long long extfrag[MS_SCOPES][MS_MAX_ORDERS][MS_MAX_ORDERS];
+	unsigned long long mt[MS_SCOPES][MS_MAX_TYPES][MST_MAX_ORDERS];
+	unsigned long long extfrag[MS_SCOPES][MST_MAX_ORDERS][MST_MAX_ORDERS];
 };
 
-struct ms_reclaim {
+struct mst_reclaim {
 	struct ms_hooks_status st;
 	int nevents;
 	struct {
 		char name[32];
 		unsigned long long v[MS_SCOPES];
-	} ev[MS_MAX_EVENTS];
-	unsigned long long kswapd[MS_SCOPES][MS_MAX_ORDERS];
+	} ev[MST_MAX_EVENTS];
+	unsigned long long kswapd[MS_SCOPES][MST_MAX_ORDERS];
 	int nbuckets;
 	/* [0] reclaim, [1] compact */
 	unsigned long long stall[2][MS_MAX_BUCKETS][MS_SCOPES];
@@ -177,12 +181,22 @@ struct ms_slab {
 	struct ms_slab_site site[MS_MAX_SITES];
 };
 
+/* The alloc view's extfrag_mt rows since load: [type][type], small. */
+struct ms_xmt {
+	int ntypes;
+	unsigned long long n[MS_MAX_TYPES][MS_MAX_TYPES], small[MS_MAX_TYPES];
+};
+
 /* Each returns 0, -errno (open) or -EINVAL (format). */
-int ms_read_alloc(const char *path, struct ms_alloc *a);
-int ms_read_reclaim(const char *path, struct ms_reclaim *r);
+int ms_read_alloc(const char *path, struct mst_alloc *a);
+/* 0, or -1 (unreadable, or not as many rows as columns). */
+int ms_read_extfrag_mt(const char *path, struct ms_xmt *x);
+/* A hook view's "# since load L s, since mark M s" line: M, or -1. */
+double ms_since_mark(const char *path);
+int ms_read_reclaim(const char *path, struct mst_reclaim *r);
 int ms_read_slab(const char *path, struct ms_slab *s);
 /* A reclaim event's value, or -1 when the view has no such row. */
-long long ms_reclaim_ev(const struct ms_reclaim *r, const char *name, int scope);
+long long ms_reclaim_ev(const struct mst_reclaim *r, const char *name, int scope);
 struct ms_slab_cache *ms_slab_find(struct ms_slab *s, const char *name);
 /* The size class holding "bytes" (exact class size), or NULL. */
 struct ms_slab_kclass *ms_slab_kclass_find(struct ms_slab *s, unsigned long long bytes);
@@ -266,14 +280,19 @@ int ms_hog_prepare(int *node, char zone[16], char boost_save[32]);
 void ms_hog_finish(const char boost_save[32]);
 
 /*
- * memscope reserved, and the kernel's own figures it is checked against
+ * memscope reserved (its rows read by the memscope tool's
+ * ms_reserved_walk()), and the kernel's own figures it is checked against
  * (the boot log, /proc/meminfo, debugfs memblock/, /proc/iomem). Values
  * the file prints as '?' read as -1.
  */
 enum { MS_ML_AVAIL, MS_ML_TOTAL, MS_ML_CODE, MS_ML_RW, MS_ML_RO, MS_ML_INIT,
        MS_ML_BSS, MS_ML_RES, MS_ML_CMA, MS_ML_HIGH, MS_ML_N };
 
-/* "Memory: <avail>K/<total>K available (...)": KiB per field. */
+/*
+ * "Memory: <avail>K/<total>K available (...)": KiB per field. The format
+ * is the kernel's (mem_init_print_info()); ms_parse_mem_line() reads the
+ * boot log's line, the oracle, and the view's copies of it alike.
+ */
 struct ms_mem_line {
 	bool ok, has_high;
 	long long k[MS_ML_N];
@@ -299,7 +318,7 @@ struct ms_res_zone {
 	long long spanned, present, managed, reserved, cma;
 };
 
-struct ms_reserved {
+struct mst_reserved {
 	char symbols[512];		/* the "# symbols:" lines */
 	struct ms_mem_line computed, logged;
 	bool logged_found;
@@ -312,9 +331,9 @@ struct ms_reserved {
 
 int ms_parse_mem_line(const char *s, struct ms_mem_line *ml);
 /* 0, -errno (open) or -EINVAL (format). */
-int ms_read_reserved(const char *path, struct ms_reserved *r);
+int ms_read_reserved(const char *path, struct mst_reserved *r);
 /* Value @col of row @key in @section, or LLONG_MIN when there is none. */
-long long ms_res_val(const struct ms_reserved *r, const char *section,
+long long ms_res_val(const struct mst_reserved *r, const char *section,
 		     const char *key, int col);
 
 /* The kernel log (klogctl), malloc()ed, or NULL. */

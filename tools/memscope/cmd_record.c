@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "duration.h"
 #include "msfields.h"
+#include "msparse_history.h"
 #include "msparse_text.h"
 
 #define MS_REC_VALUE 32
@@ -321,32 +322,29 @@ static void ms_rec_history_cell(struct ms_recorder *r, const char *col, const ch
 	}
 }
 
+struct ms_rec_history_ctx {
+	struct ms_recorder *r;
+	uint64_t page_size;
+};
+
+static void ms_rec_history_row(void *ctx, const struct ms_history_row *row)
+{
+	struct ms_rec_history_ctx *h = ctx;
+	int i;
+
+	if (!row->ok)
+		return;
+	h->r->t = row->t_ms;
+	for (i = 1; i < row->n; i++)
+		ms_rec_history_cell(h->r, row->head->col[i], row->tok[i], h->page_size);
+}
+
 static int ms_rec_history(struct ms_recorder *r, char *text, uint64_t page_size)
 {
-	char *tok[MS_MAX_TOKENS], *head[MS_MAX_TOKENS + 1], *line;
-	char header[1024] = "";
-	int n, nh = 0, i, rows = 0;
-	uint64_t t;
+	struct ms_rec_history_ctx h = { .r = r, .page_size = page_size };
+	struct ms_history_head head;
 
-	while ((line = ms_next_line(&text))) {
-		if (!strncmp(line, "# time_ms ", 10)) {
-			ms_copy(header, sizeof(header), line);
-			nh = ms_split(header, head, MS_MAX_TOKENS + 1);
-			continue;
-		}
-		if (line[0] == '#')
-			continue;
-		n = ms_split(line, tok, MS_MAX_TOKENS);
-		/* The header has "#" before the row's columns. */
-		if (!nh || n != nh - 1 || !ms_parse_u64(tok[0], &t))
-			continue;
-		r->t = t;
-		for (i = 1; i < n; i++)
-			ms_rec_history_cell(r, head[i + 1], tok[i], page_size);
-		rows++;
-	}
-	/* A module loaded a moment ago has a header and no sample yet. */
-	return nh ? rows : -1;
+	return ms_history_walk(text, &head, ms_rec_history_row, &h);
 }
 
 int ms_cmd_record(const struct ms_options *o)

@@ -103,6 +103,7 @@ static void ms_top_orders(FILE *f, const struct ms_top_sample *a,
 			  const struct ms_top_sample *b, double secs)
 {
 	const struct ms_alloc *x = &a->s.alloc, *y = &b->s.alloc;
+	const int l = MS_SINCE_LOAD;
 	int o, shown = 0;
 
 	if (!(a->s.have & b->s.have & MS_VIEW_ALLOC)) {
@@ -111,8 +112,9 @@ static void ms_top_orders(FILE *f, const struct ms_top_sample *a,
 	}
 	fprintf(f, "order  alloc/s   free/s  fail/s\n");
 	for (o = 0; o < y->nr_orders; o++) {
-		uint64_t al = y->allocs[o] - x->allocs[o], fr = y->frees[o] - x->frees[o];
-		uint64_t fa = y->fails[o] - x->fails[o];
+		uint64_t al = y->allocs[l][o] - x->allocs[l][o];
+		uint64_t fr = y->frees[l][o] - x->frees[l][o];
+		uint64_t fa = y->fails[l][o] - x->fails[l][o];
 
 		/* Orders with nothing happening are left out, as zeros are noise. */
 		if (!al && !fr && !fa)

@@ -209,7 +209,7 @@ static void ms_alloc(FILE *f, const struct ms_alloc *a)
 		  "Page allocations that failed, by order (label size), since the module loaded.");
 	for (order = 0; order < a->nr_orders; order++)
 		fprintf(f, "memscope_alloc_failures_total{size=\"%d\"} %" PRIu64 "\n", order,
-			a->fails[order]);
+			a->fails[MS_SINCE_LOAD][order]);
 }
 
 static void ms_reserved(FILE *f, const struct ms_reserved *r)

@@ -29,7 +29,7 @@ static struct ms_buddy_zone *ms_buddy_zone_of(struct ms_buddy *b, int node, cons
 int ms_parse_buddy(char *text, struct ms_buddy *b)
 {
 	char *tok[MS_MAX_TOKENS], *line;
-	uint64_t orders, order, blocks;
+	uint64_t orders, order, blocks, pages, pages_ge;
 	struct ms_buddy_zone *z;
 	int64_t node;
 	double unusable, fragindex;
@@ -51,7 +51,8 @@ int ms_parse_buddy(char *text, struct ms_buddy *b)
 		if (n != 8 || tok[0][0] == '#')
 			continue;
 		if (!ms_parse_s64(tok[0], &node) || !ms_parse_u64(tok[2], &order) ||
-		    !ms_parse_u64(tok[3], &blocks) || !ms_parse_double(tok[6], &unusable) ||
+		    !ms_parse_u64(tok[3], &blocks) || !ms_parse_u64(tok[4], &pages) ||
+		    !ms_parse_u64(tok[5], &pages_ge) || !ms_parse_double(tok[6], &unusable) ||
 		    !ms_parse_double(tok[7], &fragindex))
 			continue;
 		if (order >= (uint64_t)b->nr_orders)
@@ -60,6 +61,8 @@ int ms_parse_buddy(char *text, struct ms_buddy *b)
 		if (!z)
 			continue;
 		z->free_blocks[order] = blocks;
+		z->free_pages[order] = pages;
+		z->free_pages_ge[order] = pages_ge;
 		z->unusable[order] = unusable;
 		z->fragindex[order] = fragindex;
 	}

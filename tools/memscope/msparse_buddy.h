@@ -18,6 +18,8 @@ struct ms_buddy_zone {
 	int node;
 	char zone[MS_ZONE_NAME];
 	uint64_t free_blocks[MS_MAX_ORDERS];
+	uint64_t free_pages[MS_MAX_ORDERS];	/* in blocks of that order */
+	uint64_t free_pages_ge[MS_MAX_ORDERS];	/* in blocks of that order or larger */
 	double unusable[MS_MAX_ORDERS];
 	double fragindex[MS_MAX_ORDERS];	/* -1: that order succeeds now */
 };

@@ -4,6 +4,7 @@
  * are skipped, so the module can add rows without breaking it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "abi_names.h"
@@ -42,6 +43,16 @@ static int ms_level_of(const char *word)
 	return ms_level_lookup(word, strlen(word));
 }
 
+/* "min=143 low=178 high=213 boost=0" */
+static void ms_wmark_row(struct ms_zone_pressure *z, char **tok, int n)
+{
+	int w;
+
+	for (w = 0; w < MS_NR_WMARKS; w++)
+		ms_kv_u64(tok, n, ms_wmark_keys[w], &z->wmark_pages[w]);
+	ms_kv_u64(tok, n, "boost", &z->boost_pages);
+}
+
 static void ms_zone_row(struct ms_zone_pressure *z, const char *key, char **tok, int n)
 {
 	int w;
@@ -57,8 +68,7 @@ static void ms_zone_row(struct ms_zone_pressure *z, const char *key, char **tok,
 	else if (!strcmp(key, "managed_pages"))
 		ms_parse_u64(tok[0], &z->managed_pages);
 	else if (!strcmp(key, "watermark_pages"))
-		for (w = 0; w < MS_NR_WMARKS; w++)
-			ms_kv_u64(tok, n, ms_wmark_keys[w], &z->wmark_pages[w]);
+		ms_wmark_row(z, tok, n);
 	else if (!strcmp(key, "headroom_pages"))
 		for (w = 0; w < MS_NR_WMARKS; w++)
 			ms_kv_s64(tok, n, ms_wmark_keys[w], &z->headroom_pages[w]);
@@ -106,4 +116,57 @@ int ms_parse_pressure(char *text, struct ms_pressure *p)
 		}
 	}
 	return p->page_size && p->level >= 0 ? 0 : -1;
+}
+
+/*
+ * The tokens after "SCOPE KEY" of the first such row: copied into @line
+ * (@size bytes) and split; the count, or -1 without the row. Rows are
+ * short (the longest, window_events, is under 200 bytes).
+ */
+static int ms_pressure_row(const char *text, const char *scope, const char *key,
+			   char *line, size_t size, char **tok)
+{
+	const char *p = text, *eol;
+	int n;
+
+	for (; p && *p; p = *eol ? eol + 1 : NULL) {
+		eol = p + strcspn(p, "\n");
+		if ((size_t)(eol - p) >= size)
+			continue;
+		memcpy(line, p, (size_t)(eol - p));
+		line[eol - p] = '\0';
+		n = ms_split(line, tok, MS_MAX_TOKENS);
+		if (n >= 2 && !strcmp(tok[0], scope) && !strcmp(tok[1], key))
+			return n - 2;
+	}
+	return -1;
+}
+
+int ms_pressure_get(const char *text, const char *scope, const char *key,
+		    const char *name, int64_t *v)
+{
+	char line[1024], *tok[MS_MAX_TOKENS], *end;
+	const char *s;
+	int n = ms_pressure_row(text, scope, key, line, sizeof(line), tok);
+
+	if (n < 1)
+		return -1;
+	s = name ? ms_kv(tok + 2, n, name) : tok[2];
+	if (!s)
+		return -1;
+	/* A "NAME=" value is taken as it reads, as the selftests always have. */
+	*v = strtoll(s, &end, 10);
+	return end == s && !name ? -1 : 0;
+}
+
+int ms_pressure_word(const char *text, const char *scope, const char *key,
+		     char *out, size_t len)
+{
+	char line[1024], *tok[MS_MAX_TOKENS];
+	int n = ms_pressure_row(text, scope, key, line, sizeof(line), tok);
+
+	if (n < 0)
+		return -1;
+	ms_copy(out, len, n ? tok[2] : "");
+	return 0;
 }

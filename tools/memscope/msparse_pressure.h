@@ -8,6 +8,7 @@
 #ifndef MEMSCOPE_MSPARSE_PRESSURE_H
 #define MEMSCOPE_MSPARSE_PRESSURE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Zones one board can show: MAX_NUMNODES is small on every target we build. */
@@ -26,6 +27,7 @@ struct ms_zone_pressure {
 	uint64_t usable_free_pages;	/* free minus CMA and high-atomic */
 	uint64_t managed_pages;
 	uint64_t wmark_pages[MS_NR_WMARKS];
+	uint64_t boost_pages;		/* watermark boost, "boost=" */
 	int64_t headroom_pages[MS_NR_WMARKS];	/* usable - watermark, may be < 0 */
 };
 
@@ -44,5 +46,19 @@ struct ms_pressure {
  * is not a pressure view (no page size or no system level).
  */
 int ms_parse_pressure(char *text, struct ms_pressure *p);
+
+/*
+ * One row looked up in the view's text (not cut), for the keys the struct
+ * does not keep: the first row of @scope and @key, and on it the first
+ * value (@name NULL) or that of "@name=VALUE". The number is read as far
+ * as it goes ("35.2" is 35; a "@name=" without digits is 0). 0, or -1
+ * without such a row or name, or when the first value is not a number.
+ * Rows of 1 KiB or more are not looked at.
+ */
+int ms_pressure_get(const char *text, const char *scope, const char *key,
+		    const char *name, int64_t *v);
+/* The first value of that row as a word (a level name), cut to @len. */
+int ms_pressure_word(const char *text, const char *scope, const char *key,
+		     char *out, size_t len);
 
 #endif /* MEMSCOPE_MSPARSE_PRESSURE_H */

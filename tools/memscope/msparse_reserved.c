@@ -1,67 +1,194 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memscope tool: parser of the "reserved" view. The view is split in
- * "[section]" blocks; rows are "NAME PAGES KIB" where NAME may hold
- * blanks ("hash table (dentry cache)"), so a row is read from the first
- * token that is a number or "?".
+ * "[section]" blocks of rows in a few shapes (module/reserved.c,
+ * module/compat/memblock.c):
+ *
+ *   KEY WORDS  N [N] [RANGE]  [(remark)]    totals, owners, sizes
+ *   [IDX] RANGE N OWNER WORDS               owner ranges, memblock regions
+ *   computed|logged|differs TEXT            [boot line]
+ *   NODE ZONE RANGE N N N N N, sum N...     [zones]
+ *
+ * A KEY may hold blanks and numbers ("low 1 MiB (x86 BIOS, real mode)"
+ * on x86_64), so figures are read from the right: up to two, after a
+ * trailing range and before a remark set off by two blanks. "?" is a
+ * figure the module could not tell.
  */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "msparse_reserved.h"
 #include "msparse_text.h"
 
-enum ms_section { MS_SEC_OTHER, MS_SEC_TOTALS, MS_SEC_RECONCILIATION, MS_SEC_OWNERS };
-
-static enum ms_section ms_section_of(const char *line)
+static bool ms_res_range_of(const char *t, struct ms_res_item *it)
 {
-	if (!strcmp(line, "[totals]"))
-		return MS_SEC_TOTALS;
-	if (!strcmp(line, "[reconciliation]"))
-		return MS_SEC_RECONCILIATION;
-	if (!strcmp(line, "[reserved now by owner]"))
-		return MS_SEC_OWNERS;
-	return MS_SEC_OTHER;
+	return sscanf(t, "0x%llx-0x%llx", &it->start, &it->end) == 2;
 }
 
-static bool ms_is_number(const char *s)
+/* A figure, "?" read as -1 (and flagged in @unknown when given). */
+static bool ms_res_figure(const char *t, int64_t *v, unsigned int *unknown, int bit)
 {
-	uint64_t v;
-	int64_t sv;
-
-	return !strcmp(s, "?") || ms_parse_u64(s, &v) || ms_parse_s64(s, &sv);
+	if (!strcmp(t, "?")) {
+		*v = -1;
+		if (unknown)
+			*unknown |= 1u << bit;
+		return true;
+	}
+	return ms_parse_s64(t, v);
 }
 
-/*
- * Read "NAME... PAGES KIB [remark]" into @row; false if the line is not
- * such a row. Negative figures ("unexplained") are not rows we keep.
- */
-static bool ms_row_of(char *line, struct ms_reserved_row *row)
+static bool ms_res_figures(char *p, struct ms_res_item *it)
 {
-	char *tok[MS_MAX_TOKENS];
-	char name[MS_OWNER_NAME] = "";
-	int n, i, k;
+	char *tok[MS_MAX_TOKENS], *c = strstr(p, "  (");
+	int n, i, end, first;
+	int64_t v;
 
-	n = ms_split(line, tok, MS_MAX_TOKENS);
-	/*
-	 * The name ends at the first two numbers in a row: a name may hold
-	 * one ("low 1 MiB (x86 BIOS, real mode)  158  632" on x86_64).
-	 */
-	for (k = 0; k + 1 < n && !(ms_is_number(tok[k]) && ms_is_number(tok[k + 1])); k++)
-		;
-	if (k == 0 || k + 2 > n)
+	if (c)
+		*c = '\0';
+	n = ms_split(p, tok, MS_MAX_TOKENS);
+	if (!n)
 		return false;
-	if (!ms_parse_u64_or_unknown(tok[k], &row->pages) ||
-	    !ms_parse_u64_or_unknown(tok[k + 1], &row->kib))
+	end = n;
+	if (ms_res_range_of(tok[end - 1], it)) {
+		it->has_range = true;
+		end--;
+	}
+	first = end;
+	while (first > 1 && end - first < 2 && ms_res_figure(tok[first - 1], &v, NULL, 0))
+		first--;
+	it->nv = end - first;
+	if (!it->nv)
 		return false;
-	for (i = 0; i < k; i++) {
-		size_t used = strlen(name);
+	for (i = 0; i < it->nv; i++)
+		ms_res_figure(tok[first + i], &it->v[i], &it->unknown, i);
+	for (i = 0; i < first; i++) {
+		size_t used = strlen(it->key);
 
 		if (i)
-			ms_copy(name + used, sizeof(name) - used, " ");
-		used = strlen(name);
-		ms_copy(name + used, sizeof(name) - used, tok[i]);
+			ms_copy(it->key + used, sizeof(it->key) - used, " ");
+		used = strlen(it->key);
+		ms_copy(it->key + used, sizeof(it->key) - used, tok[i]);
 	}
-	ms_copy(row->name, sizeof(row->name), name);
+	return true;
+}
+
+static bool ms_res_range(char *p, struct ms_res_item *it)
+{
+	char range[64], *o;
+	long long v;
+	int n = 0;
+
+	if (strncmp(p, "0x", 2) && sscanf(p, "%d %n", &it->idx, &n) == 1)
+		p += n;
+	if (sscanf(p, "%63s %lld %n", range, &v, &n) < 2 || !ms_res_range_of(range, it))
+		return false;
+	it->v[0] = v;
+	it->nv = 1;
+	it->has_range = true;
+	p += n;
+	o = strstr(p, " (outside RAM)");
+	if (o) {
+		it->outside = true;
+		*o = '\0';
+	}
+	ms_copy(it->key, sizeof(it->key), p);
+	return true;
+}
+
+static bool ms_res_zone(const char *p, struct ms_res_item *it)
+{
+	long long v[5];
+	char name[16], range[64];
+	int i;
+
+	if (sscanf(p, "sum %lld %lld %lld %lld %lld", &v[0], &v[1], &v[2], &v[3],
+		   &v[4]) == 5) {
+		it->node = -1;
+		ms_copy(it->key, sizeof(it->key), "sum");
+	} else if (sscanf(p, "%d %15s %63s %lld %lld %lld %lld %lld", &it->node, name, range,
+			  &v[0], &v[1], &v[2], &v[3], &v[4]) == 8) {
+		ms_copy(it->key, sizeof(it->key), name);
+	} else {
+		return false;
+	}
+	for (i = 0; i < 5; i++)
+		it->v[i] = v[i];
+	it->nv = 5;
+	return true;
+}
+
+int ms_reserved_walk(char *text, ms_res_fn fn, void *ctx)
+{
+	char section[MS_RES_SECTION] = "", *line, *p;
+	struct ms_res_item it;
+	bool ok;
+	int seen = 0;
+
+	while ((line = ms_next_line(&text))) {
+		if (!*line)
+			continue;
+		if (line[0] == '[') {
+			snprintf(section, sizeof(section), "%.*s", (int)strcspn(line + 1, "]"),
+				 line + 1);
+			continue;
+		}
+		memset(&it, 0, sizeof(it));
+		it.section = section;
+		it.idx = -1;
+		p = line + strspn(line, " ");
+		if (line[0] == '#') {
+			it.kind = MS_RES_COMMENT;
+			it.text = line;
+			ok = true;
+		} else if (!strcmp(section, "boot line")) {
+			it.kind = MS_RES_BOOT;
+			it.text = p;
+			ms_copy(it.key, sizeof(it.key), p);
+			it.key[strcspn(it.key, " ")] = '\0';
+			ok = true;
+		} else if (!strcmp(section, "zones")) {
+			it.kind = MS_RES_ZONE;
+			ok = ms_res_zone(p, &it);
+		} else if (!strncmp(p, "0x", 2) || isdigit((unsigned char)*p)) {
+			it.kind = MS_RES_RANGE;
+			ok = ms_res_range(p, &it);
+		} else {
+			it.kind = MS_RES_FIGURES;
+			ok = ms_res_figures(p, &it);
+		}
+		if (!ok)
+			it.kind = MS_RES_BAD;
+		fn(ctx, &it);
+		seen++;
+	}
+	return seen;
+}
+
+/* ---- struct ms_reserved: totals, reconciliation and owners ---- */
+
+struct ms_res_parse {
+	struct ms_reserved *r;
+	bool have_totals;
+};
+
+/*
+ * A "NAME PAGES KIB" row as the struct keeps it; false for other rows.
+ * Negative figures ("unexplained") are not rows we keep.
+ */
+static bool ms_row_of(const struct ms_res_item *it, struct ms_reserved_row *row)
+{
+	int i;
+
+	if (it->kind != MS_RES_FIGURES || it->nv != 2)
+		return false;
+	for (i = 0; i < 2; i++)
+		if (!(it->unknown & (1u << i)) && it->v[i] < 0)
+			return false;
+	row->pages = it->unknown & 1 ? MS_UNKNOWN : (uint64_t)it->v[0];
+	row->kib = it->unknown & 2 ? MS_UNKNOWN : (uint64_t)it->v[1];
+	ms_copy(row->name, sizeof(row->name), it->key);
 	return true;
 }
 
@@ -102,43 +229,39 @@ static void ms_owner_row(struct ms_reserved *r, const struct ms_reserved_row *ro
 	}
 }
 
+static void ms_res_take(void *ctx, const struct ms_res_item *it)
+{
+	struct ms_res_parse *ps = ctx;
+	struct ms_reserved *r = ps->r;
+	struct ms_reserved_row row;
+
+	/* "# page_size 4096; every address is physical" */
+	if (it->kind == MS_RES_COMMENT) {
+		uint64_t size;
+
+		if (sscanf(it->text, "# page_size %" SCNu64, &size) == 1)
+			r->page_size = size;
+		return;
+	}
+	if (!ms_row_of(it, &row))
+		return;
+	if (!strcmp(it->section, "totals")) {
+		ms_totals_row(r, &row);
+		ps->have_totals = true;
+	} else if (!strcmp(it->section, "reconciliation")) {
+		ms_reconciliation_row(r, &row);
+	} else if (!strcmp(it->section, "reserved now by owner")) {
+		ms_owner_row(r, &row);
+	}
+}
+
 int ms_parse_reserved(char *text, struct ms_reserved *r)
 {
-	enum ms_section sec = MS_SEC_OTHER;
-	struct ms_reserved_row row;
-	bool have_totals = false;
-	char *line;
+	struct ms_res_parse ps = { .r = r };
 
 	memset(r, 0, sizeof(*r));
 	r->at_boot_logged_kib = MS_UNKNOWN;
 	r->owners_total_kib = MS_UNKNOWN;
-	while ((line = ms_next_line(&text))) {
-		if (line[0] == '[') {
-			sec = ms_section_of(line);
-			continue;
-		}
-		if (!strncmp(line, "# page_size ", 12)) {
-			char *tok[4];
-
-			if (ms_split(line, tok, 4) >= 3) {
-				char *semi = strchr(tok[2], ';');
-
-				if (semi)
-					*semi = '\0';
-				ms_parse_u64(tok[2], &r->page_size);
-			}
-			continue;
-		}
-		if (line[0] == '#' || sec == MS_SEC_OTHER || !ms_row_of(line, &row))
-			continue;
-		if (sec == MS_SEC_TOTALS) {
-			ms_totals_row(r, &row);
-			have_totals = true;
-		} else if (sec == MS_SEC_RECONCILIATION) {
-			ms_reconciliation_row(r, &row);
-		} else {
-			ms_owner_row(r, &row);
-		}
-	}
-	return have_totals && r->nr_owners ? 0 : -1;
+	ms_reserved_walk(text, ms_res_take, &ps);
+	return ps.have_totals && r->nr_owners ? 0 : -1;
 }

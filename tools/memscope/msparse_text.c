@@ -6,6 +6,7 @@
  * failure instead of a silently wrong figure.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,4 +133,43 @@ void ms_copy(char *dst, size_t size, const char *src)
 		len = size - 1;
 	memcpy(dst, src, len);
 	dst[len] = '\0';
+}
+
+int ms_since_of(const char *word)
+{
+	if (!strcmp(word, "load"))
+		return MS_SINCE_LOAD;
+	if (!strcmp(word, "mark"))
+		return MS_SINCE_MARK;
+	return -1;
+}
+
+bool ms_parse_hooks(const char *line, struct ms_hooks *h)
+{
+	const char *state, *m;
+	size_t n;
+
+	if (strncmp(line, "# hooks_", 8))
+		return false;
+	/* The word after "# hooks_NAME". */
+	state = line + 8 + strcspn(line + 8, " \t");
+	state += strspn(state, " \t");
+	n = strcspn(state, " \t");
+	h->on = (n == 2 && !strncmp(state, "on", 2)) || (n == 3 && !strncmp(state, "on;", 3));
+	m = strstr(line, "tracepoints missing:");
+	if (m) {
+		m += strlen("tracepoints missing:");
+		m += strspn(m, " ");
+		n = strcspn(m, ";");
+		if (n >= sizeof(h->missing))
+			n = sizeof(h->missing) - 1;
+		memcpy(h->missing, m, n);
+		h->missing[n] = '\0';
+	}
+	return true;
+}
+
+bool ms_parse_since_line(const char *line, double *load_s, double *mark_s)
+{
+	return sscanf(line, "# since load %lf s, since mark %lf s", load_s, mark_s) == 2;
 }

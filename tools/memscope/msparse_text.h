@@ -52,6 +52,31 @@ const char *ms_kv(char *const *tok, int n, const char *key);
 bool ms_kv_u64(char *const *tok, int n, const char *key, uint64_t *v);
 bool ms_kv_s64(char *const *tok, int n, const char *key, int64_t *v);
 
+/*
+ * The two columns of the hook views' counters (alloc, reclaim): "load"
+ * counts since the module was loaded, "mark" since the view's mark.
+ */
+enum { MS_SINCE_LOAD, MS_SINCE_MARK, MS_NR_SINCE };
+
+/* "load" or "mark" as MS_SINCE_*, else -1. */
+int ms_since_of(const char *word);
+
+/* A hook view's status line: "# hooks_NAME on; tracepoints missing: a b". */
+#define MS_HOOKS_MISSING 256
+struct ms_hooks {
+	bool on;			/* "on" or "on;" */
+	char missing[MS_HOOKS_MISSING];	/* "none" or the names; "" if not said */
+};
+
+/* Read @line into @h if it is a status line of any hook view; false if not. */
+bool ms_parse_hooks(const char *line, struct ms_hooks *h);
+
+/*
+ * A hook view's "# since load L s, since mark M s (...)" line: both spans
+ * in seconds; false if @line is not one.
+ */
+bool ms_parse_since_line(const char *line, double *load_s, double *mark_s);
+
 /* Copy @src into @dst of @size bytes, always terminated, cut if longer. */
 void ms_copy(char *dst, size_t size, const char *src);
 
