@@ -198,9 +198,10 @@ MS_SERIES_LIST="6.1 6.12 7.3"
 ms_series_targets() {
 	case "$1" in
 	6.1) echo "$MS_TARGETS" ;;
-	# x86_64-rt: PREEMPT_RT, in mainline since 6.12 (x86 only there).
+	# x86_64-rt, versatilepb-rt: PREEMPT_RT with lockdep (x86 has it
+	# from 6.12, ARM in 7.3 but not 6.12).
 	6.12) echo "$MS_TARGETS x86_64-rt" ;;
-	7.3) echo "${MS_TARGETS/ arm64/} x86_64-rt" ;;
+	7.3) echo "${MS_TARGETS/ arm64/} x86_64-rt versatilepb-rt" ;;
 	*) die "unknown kernel series '$1' ($MS_SERIES_LIST)" ;;
 	esac
 }
