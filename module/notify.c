@@ -210,10 +210,12 @@ int ms_subscriber_add(struct ms_subscriber *sub, struct memscope_trigger *t)
 	tr->added_ns = ktime_get_ns();
 	spin_unlock_irqrestore(&sub->lock, flags);
 	/*
-	 * A pass now, against the latest evaluation: a condition that
-	 * already holds is reported at once.
+	 * An evaluation now, and the pass after it: a condition that
+	 * already holds is reported at once, with the figures of now (the
+	 * latest evaluation may be a period old: a record once carried
+	 * 360 KiB less available memory than MemAvailable showed).
 	 */
-	kthread_mod_delayed_work(ms_pressure_worker(), &ms_notify_work, 0);
+	ms_pressure_request();
 	return 0;
 }
 

@@ -447,6 +447,7 @@ static DEFINE_KTHREAD_WORK(ms_sample_work, ms_sample_workfn);
 #define MS_SAMPLE_BY_TIMER	BIT(0)
 #define MS_SAMPLE_BY_READER	BIT(1)
 #define MS_SAMPLE_MARK		BIT(2)
+#define MS_SAMPLE_BY_TRIGGER	BIT(3)
 static atomic_t ms_sample_reasons = ATOMIC_INIT(0);
 
 static void (*ms_sample_consumers[MS_NR_CONSUMERS])(void);
@@ -462,7 +463,7 @@ static void ms_sample_workfn(struct kthread_work *work)
 	mutex_lock(&ms_pressure_lock);
 	write_seqcount_begin(&ms_pressure_seq);
 	prev = p->sys.level;
-	if (!(reasons & (MS_SAMPLE_BY_TIMER | MS_SAMPLE_BY_READER)))
+	if (!(reasons & (MS_SAMPLE_BY_TIMER | MS_SAMPLE_BY_READER | MS_SAMPLE_BY_TRIGGER)))
 		p->pokes++;
 	ms_pressure_evaluate(p, ktime_get_ns());
 	if (reasons & MS_SAMPLE_MARK) {
@@ -497,6 +498,28 @@ static void ms_sample_sync(unsigned int reason)
 	 * were set: the flush waits for that run.
 	 */
 	kthread_flush_work(&ms_sample_work);
+}
+
+/**
+ * ms_pressure_request() - have the sampler evaluate now, without waiting
+ *
+ * Called when a subscriber adds a trigger (notify.c): the notification
+ * pass that follows the evaluation (the sampler's consumer) checks the new
+ * trigger against current figures, not against an evaluation up to a
+ * period old, so a record for a condition that already holds carries
+ * what holds now.
+ *
+ * Context: process context; the caller may hold no memscope lock that the
+ * sampler's consumers take.
+ */
+void ms_pressure_request(void)
+{
+	struct kthread_worker *w = READ_ONCE(ms_sampler);
+
+	if (!w)
+		return;
+	atomic_or(MS_SAMPLE_BY_TRIGGER, &ms_sample_reasons);
+	kthread_queue_work(w, &ms_sample_work);
 }
 
 /**

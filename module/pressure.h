@@ -128,6 +128,7 @@ static inline bool ms_pressure_read_retry(unsigned int seq)
 	return read_seqcount_retry(&ms_pressure_seq, seq);
 }
 
+void ms_pressure_request(void);
 void ms_pressure_refresh(void);
 /* Reset the since-mark minimums. */
 void ms_pressure_mark(void);
