@@ -28,10 +28,13 @@ memscope-y += compat/symbols.o compat/pgtable_walk.o compat/memblock.o
 
 # The feature probes. The command line holds KDIR's include paths, so a
 # build against another KDIR in the same tree probes again (if_changed).
+# It also holds hooks_slab.o's flags: the private mm/slab.h that file
+# reads (MS_SLAB_H) is what the slab layout probes must compile against.
 ms_probes := $(sort $(wildcard $(src)/compat/probes/*.c))
 quiet_cmd_ms_have = PROBE   $@
       cmd_ms_have = $(CONFIG_SHELL) $(src)/compat/gen-have $@ $(ms_probes) -- \
-		    $(CC) $(filter-out -Wp$(comma)-MMD$(comma)%,$(c_flags)) -DMODULE -Werror
+		    $(CC) $(filter-out -Wp$(comma)-MMD$(comma)%,$(c_flags)) -DMODULE -Werror \
+		    $(CFLAGS_hooks_slab.o)
 targets += compat/have.h
 $(obj)/compat/have.h: $(src)/compat/gen-have $(ms_probes) FORCE
 	$(call if_changed,ms_have)

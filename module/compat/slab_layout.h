@@ -49,7 +49,7 @@ static __always_inline size_t ms_slab_kfree_info(const void *obj,
 						 const void **cache)
 {
 	const struct kmem_cache *s;
-#ifdef HAVE_FOLIO_TEST_SLAB
+#ifdef HAVE_FOLIO_SLAB
 	/*
 	 * The folio's flag, as before the compat layer: virt_to_slab() costs
 	 * the kmalloc+kfree pair 5 to 8 more instructions here (make bench,
