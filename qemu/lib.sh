@@ -230,7 +230,7 @@ ms_target_setup() {
 		MS_KDIR=$("$MS_HERE/build-kernel" "$target" | tail -1)
 		MS_KERNEL="$MS_KDIR/arch/arm/boot/zImage"
 		MS_DTB=$(ls "$MS_KDIR"/arch/arm/boot/dts/versatile-pb.dtb \
-			"$MS_KDIR"/arch/arm/boot/dts/arm/versatile-pb.dtb 2>/dev/null | head -1)
+			"$MS_KDIR"/arch/arm/boot/dts/arm/versatile-pb.dtb 2>/dev/null | head -1 || true)
 		root=$(ms_debian_unpack armel busybox-static:armel)
 		MS_BUSYBOX="$root/bin/busybox"
 		MS_ARCH=arm MS_CROSS=arm-linux-gnueabi- MS_QEMU=qemu-system-arm

@@ -30,4 +30,24 @@ static inline int ms_pgdat_kswapd_failures(pg_data_t *pgdat)
 #endif
 }
 
+/**
+ * ms_pgdat_kswapd_failures_set() - set kswapd's failed runs on a node
+ * @pgdat: the node
+ * @n: the count
+ *
+ * For the selftests' helper module only (selftests/helper/activity.c),
+ * which stages a kswapd that keeps failing; memscope itself never writes
+ * kernel state.
+ *
+ * Context: any context.
+ */
+static inline void ms_pgdat_kswapd_failures_set(pg_data_t *pgdat, int n)
+{
+#ifdef HAVE_PGDAT_KSWAPD_FAILURES_ATOMIC
+	atomic_set(&pgdat->kswapd_failures, n);
+#else
+	WRITE_ONCE(pgdat->kswapd_failures, n);
+#endif
+}
+
 #endif /* _MEMSCOPE_COMPAT_RECLAIM_STATE_H */

@@ -38,6 +38,7 @@
 #include <linux/tracepoint.h>
 #include <linux/vmstat.h>
 
+#include "compat/reclaim_state.h"
 #include "mst.h"
 
 /* kswapd stops being woken at MAX_RECLAIM_RETRIES, private to mm/. */
@@ -130,7 +131,7 @@ static int mst_activity_run(const char *verb, char *args)
 		return a < MS_NR_PAGE_ORDERS ? mst_fire_direct(a, b) : -EINVAL;
 	if (a >= nr_node_ids || !node_online(a) || b > MST_KSWAPD_FAILURES_MAX)
 		return -EINVAL;
-	WRITE_ONCE(NODE_DATA(a)->kswapd_failures, b);
+	ms_pgdat_kswapd_failures_set(NODE_DATA(a), b);
 	return 0;
 }
 
@@ -140,7 +141,7 @@ static void mst_activity_show(struct seq_file *m)
 
 	for_each_online_node(nid)
 		seq_printf(m, "kswapd_failures %d %d\n", nid,
-			   READ_ONCE(NODE_DATA(nid)->kswapd_failures));
+			   ms_pgdat_kswapd_failures(NODE_DATA(nid)));
 }
 
 static void mst_activity_release(void)
