@@ -332,6 +332,27 @@ static int mst_set_stopped(void *arg)
 }
 
 /*
+ * PREEMPT_RT: the zone's lock sleeps there, and stop_machine() runs its
+ * function with interrupts off, where it may not be taken (the RT row's
+ * lockdep said so). On a uniprocessor the same steps run at the real-time
+ * priority of the interrupt threads instead: nothing but hard interrupts
+ * (which only queue memscope's sampler, a lower real-time task) runs
+ * until they are done. With more CPUs nothing short of stop_machine()
+ * keeps the others from allocating: not offered.
+ */
+static int mst_hog_set_rt(struct mst_set *set)
+{
+	int nice = task_nice(current);
+
+	if (IS_ENABLED(CONFIG_SMP) && num_online_cpus() > 1)
+		return -EOPNOTSUPP;
+	sched_set_fifo(current);
+	mst_set_stopped(set);
+	sched_set_normal(current, nice);
+	return set->ret;
+}
+
+/*
  * Usable free memory of the hog's zone to exactly @usable. The zone is
  * found once (until "hog_release all") from a page taken with @gfp: the
  * pages held may be another zone's (a test drains the zones below first).
@@ -351,6 +372,8 @@ static int mst_hog_set(unsigned long usable, gfp_t gfp)
 		mst_local_resolve();
 	if (!mst_drain_local || (IS_ENABLED(CONFIG_SMP) && !mst_fold_cpu))
 		return -EOPNOTSUPP;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		return mst_hog_set_rt(&set);
 	stop_machine(mst_set_stopped, &set, NULL);
 	return set.ret;
 }
