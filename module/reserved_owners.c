@@ -373,11 +373,15 @@ static void ms_own_table(struct ms_table_walk *w, phys_addr_t page)
  *     by start, and a note for each owner that could not be looked for
  * @k: the kernel image, as ms_kimage_get() found it
  *
- * Most specific first: an earlier owner keeps a range two owners claim.
- * The kernel's page tables and image come first, then each boot-time
- * user of memblock that left a pointer or a description behind (initrd,
- * device tree, memmap, per-cpu areas, CMA, ...), as far as each can be
- * located exactly.
+ * An earlier owner keeps a range two owners claim. The page global
+ * directory comes first, then each boot-time user of memblock that left a
+ * pointer or a description behind (initrd, device tree, memmap, per-cpu
+ * areas, CMA, hash tables, ...), located exactly, then the page tables
+ * the walk finds, then the kernel image (whose early page tables stay
+ * page tables). The walk goes after the exact owners: it reads live
+ * tables without locks, and an entry it read while the kernel changed it
+ * once led it to 26 pages of the inode hash table (x86_64-debug,
+ * 2026-12-08), which it then kept from their owner.
  *
  * Context: process context; may sleep. Takes ms_boot_line_lock, alone
  * (ms_boot_line_get()).
@@ -388,16 +392,26 @@ void ms_owners_find(struct ms_owners *o, const struct ms_kimage *k)
 	struct ms_own_tables tables = { .walk.fn = ms_own_table, .o = o };
 
 	memset(o, 0, sizeof(*o));
-	/* Most specific first: an earlier owner keeps an overlap. */
-	if (init) {
+	/* An earlier owner keeps an overlap: the order is the function's doc. */
+	if (init)
 		/* A pgd can span several pages (16 KiB on ARM). */
 		ms_own_kva(o, "kernel page tables", (unsigned long)init->pgd,
 			   PTRS_PER_PGD * sizeof(pgd_t));
+	else
+		ms_note(o, "kernel page tables: init_mm not resolvable");
+	ms_own_initrd(o);
+	ms_own_fdt(o);
+	ms_own_memmap(o);
+	ms_own_sections(o);
+	ms_own_node_data(o);
+	ms_own_percpu(o);
+	ms_own_cma(o);
+	ms_own_dt_reserved(o);
+	ms_own_hashes(o);
+	if (init) {
 		ms_kva_walk_tables(&tables.walk);
 		if (tables.walk.unreadable)
 			ms_note(o, "kernel page tables: entries unreadable (freed during walk)");
-	} else {
-		ms_note(o, "kernel page tables: init_mm not resolvable");
 	}
 	if (k->ok)
 		ms_own_kva(o, "kernel image", k->text, k->end - k->text);
@@ -414,13 +428,4 @@ void ms_owners_find(struct ms_owners *o, const struct ms_kimage *k)
 	/* devicemaps_init(): vectors and stubs, two pages at VECTORS_BASE. */
 	ms_own_kva(o, "exception vectors", VECTORS_BASE, 2 * PAGE_SIZE);
 #endif
-	ms_own_initrd(o);
-	ms_own_fdt(o);
-	ms_own_memmap(o);
-	ms_own_sections(o);
-	ms_own_node_data(o);
-	ms_own_percpu(o);
-	ms_own_cma(o);
-	ms_own_dt_reserved(o);
-	ms_own_hashes(o);
 }
